@@ -1,0 +1,166 @@
+//! `Vec`, tuples and maps.
+
+use super::{FromHandle, IntoHandle};
+use crate::ctx::Ctx;
+use crate::err::{HPyErr, HPyResult};
+use crate::exc;
+use crate::ffi::{call, HPy};
+use crate::handle::Handle;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
+
+/// Extracts every item of a sequence or iterable (not `str`) into a `Vec`. Element types must
+/// own their data (`String`, not `&str`): items are temporaries.
+pub(crate) fn extract_sequence<'py, T>(obj: &Handle<'py>) -> HPyResult<Vec<T>>
+where
+    T: for<'b> FromHandle<'b, 'py>,
+{
+    if obj.is_str() {
+        return Err(exc::TypeError::new_err("Can't extract `str` to `Vec`"));
+    }
+    let mut out = Vec::new();
+    for item in obj.iter()? {
+        out.push(T::extract(&item?)?);
+    }
+    Ok(out)
+}
+
+/// A list from Rust values.
+pub(crate) fn list_from_iter<'py, T: IntoHandle<'py>>(
+    ctx: Ctx<'py>,
+    items: impl IntoIterator<Item = T>,
+) -> HPyResult<Handle<'py>> {
+    let list = ctx.new_list()?;
+    for item in items {
+        let h = item.into_handle(ctx)?;
+        // SAFETY: valid ctx and handles (the item is not stolen).
+        ctx.status(unsafe { call::ctx_List_Append(ctx.as_ptr(), list.as_raw(), h.as_raw()) })?;
+    }
+    Ok(list)
+}
+
+impl<'a, 'py, T> FromHandle<'a, 'py> for Vec<T>
+where
+    T: for<'b> FromHandle<'b, 'py>,
+{
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        extract_sequence(obj)
+    }
+}
+
+impl<'py, T: IntoHandle<'py>> IntoHandle<'py> for Vec<T> {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        T::vec_into_handle(self, ctx)
+    }
+}
+
+
+macro_rules! tuples {
+    ($($n:literal: ($($T:ident $i:tt),+))*) => {$(
+        impl<'py, $($T: IntoHandle<'py>),+> IntoHandle<'py> for ($($T,)+) {
+            fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+                let owned = ($(self.$i.into_handle(ctx)?,)+);
+                let raw: [HPy; $n] = [$(owned.$i.as_raw()),+];
+                ctx.tuple_from_raw(&raw)
+            }
+        }
+        impl<'a, 'py, $($T: for<'b> FromHandle<'b, 'py>),+> FromHandle<'a, 'py> for ($($T,)+) {
+            fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+                if !obj.is_tuple() {
+                    return Err(HPyErr::wrong_type("tuple", obj));
+                }
+                let n = obj.len()?;
+                if n != $n {
+                    return Err(exc::ValueError::new_err(format!(
+                        "expected tuple of length {}, but got tuple of length {}", $n, n
+                    )));
+                }
+                Ok(($($T::extract(&obj.get_index($i)?)?,)+))
+            }
+        }
+    )*};
+}
+tuples! {
+    1: (A 0)
+    2: (A 0, B 1)
+    3: (A 0, B 1, C 2)
+    4: (A 0, B 1, C 2, D 3)
+    5: (A 0, B 1, C 2, D 3, E 4)
+    6: (A 0, B 1, C 2, D 3, E 4, F 5)
+    7: (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    8: (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+}
+
+fn dict_from_pairs<'py, K: IntoHandle<'py>, V: IntoHandle<'py>>(
+    ctx: Ctx<'py>,
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> HPyResult<Handle<'py>> {
+    let d = ctx.new_dict()?;
+    for (k, v) in pairs {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+fn dict_items<'py, K, V>(
+    obj: &Handle<'py>,
+    mut push: impl FnMut(K, V),
+) -> HPyResult<()>
+where
+    K: for<'b> FromHandle<'b, 'py>,
+    V: for<'b> FromHandle<'b, 'py>,
+{
+    if !obj.is_dict() {
+        return Err(HPyErr::wrong_type("dict", obj));
+    }
+    let keys = obj.dict_keys()?;
+    for key in keys.iter()? {
+        let key = key?;
+        let value = obj.get_item(&key)?;
+        push(K::extract(&key)?, V::extract(&value)?);
+    }
+    Ok(())
+}
+
+impl<'py, K: IntoHandle<'py>, V: IntoHandle<'py>, S> IntoHandle<'py> for HashMap<K, V, S> {
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        dict_from_pairs(ctx, self)
+    }
+}
+
+impl<'py, K: IntoHandle<'py>, V: IntoHandle<'py>> IntoHandle<'py> for BTreeMap<K, V> {
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        dict_from_pairs(ctx, self)
+    }
+}
+
+impl<'a, 'py, K, V, S> FromHandle<'a, 'py> for HashMap<K, V, S>
+where
+    K: for<'b> FromHandle<'b, 'py> + Eq + Hash,
+    V: for<'b> FromHandle<'b, 'py>,
+    S: BuildHasher + Default,
+{
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let mut m = HashMap::default();
+        dict_items(obj, |k, v| {
+            m.insert(k, v);
+        })?;
+        Ok(m)
+    }
+}
+
+impl<'a, 'py, K, V> FromHandle<'a, 'py> for BTreeMap<K, V>
+where
+    K: for<'b> FromHandle<'b, 'py> + Ord,
+    V: for<'b> FromHandle<'b, 'py>,
+{
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let mut m = BTreeMap::new();
+        dict_items(obj, |k, v| {
+            m.insert(k, v);
+        })?;
+        Ok(m)
+    }
+}

@@ -1,0 +1,113 @@
+//! Layer 3, conversions between Rust values and Python objects: [`FromHandle`] (Python → Rust)
+//! and [`IntoHandle`] (Rust → Python).
+//!
+//! | Rust | Python |
+//! |---|---|
+//! | `bool` | `bool` (extraction requires a `bool`) |
+//! | `i8`…`i64`, `isize`, `u8`…`u64`, `usize` | `int` (`__index__` honoured, `OverflowError` out of range) |
+//! | `f32`, `f64` | `float` (ints and `__float__` accepted) |
+//! | `&str`, `String`, `char`, `Cow<str>` | `str` (`&str` borrows the runtime's UTF-8 buffer) |
+//! | `&[u8]` (borrowed, fast), `Vec<u8>` | `bytes` (`Vec<u8>` also from any sequence of ints) |
+//! | `Option<T>` | `T` or `None` |
+//! | `()` | `None` |
+//! | `Vec<T>` | `list` (extraction from any sequence or iterable but `str`) |
+//! | tuples up to 8 | `tuple` |
+//! | `HashMap<K, V>`, `BTreeMap<K, V>` | `dict` |
+//! | [`Handle`], `&Handle` | any object |
+
+mod collections;
+mod numbers;
+mod text;
+
+use crate::ctx::Ctx;
+use crate::err::HPyResult;
+use crate::handle::{Borrowed, Handle};
+
+/// Conversion of a Python object to a Rust value. `'a` is how long the source handle is
+/// borrowed (so `&'a str` can point into the runtime's string), `'py` the current call.
+pub trait FromHandle<'a, 'py>: Sized {
+    /// Extracts the value, or raises `TypeError`/`OverflowError`/… as CPython would.
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self>;
+}
+
+/// Conversion of a Rust value into a (new) Python object.
+pub trait IntoHandle<'py>: Sized {
+    /// Makes the Python object.
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>>;
+
+    /// Converts a `Vec<Self>` (a `list`; `u8` makes `bytes`).
+    #[doc(hidden)]
+    fn vec_into_handle(v: Vec<Self>, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        collections::list_from_iter(ctx, v)
+    }
+}
+
+impl<'a, 'py> FromHandle<'a, 'py> for &'a Handle<'py> {
+    #[inline(always)]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        Ok(obj)
+    }
+}
+
+impl<'a, 'py> FromHandle<'a, 'py> for Handle<'py> {
+    #[inline(always)]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        Ok(obj.dup())
+    }
+}
+
+impl<'py> IntoHandle<'py> for Handle<'py> {
+    #[inline(always)]
+    fn into_handle(self, _ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        Ok(self)
+    }
+}
+
+impl<'py> IntoHandle<'py> for &Handle<'py> {
+    #[inline(always)]
+    fn into_handle(self, _ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+impl<'py> IntoHandle<'py> for Borrowed<'_, 'py> {
+    #[inline(always)]
+    fn into_handle(self, _ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+impl<'py> IntoHandle<'py> for () {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        Ok(ctx.none().to_owned())
+    }
+}
+
+impl<'py, T: IntoHandle<'py>> IntoHandle<'py> for Option<T> {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        match self {
+            Some(v) => v.into_handle(ctx),
+            None => Ok(ctx.none().to_owned()),
+        }
+    }
+}
+
+impl<'a, 'py, T: FromHandle<'a, 'py>> FromHandle<'a, 'py> for Option<T> {
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::extract(obj).map(Some)
+        }
+    }
+}
+
+impl<'py, T: IntoHandle<'py>, E: Into<crate::HPyErr>> IntoHandle<'py> for Result<T, E> {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        self.map_err(Into::into)?.into_handle(ctx)
+    }
+}

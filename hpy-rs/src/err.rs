@@ -1,0 +1,203 @@
+//! Layer 2, errors. [`HPyErr`] is the error half of [`HPyResult`]. It is either an exception
+//! already pending in the interpreter (after a failed call into Python) or a lazily raised
+//! `(type, message)` pair that becomes a Python exception when it reaches the runtime.
+//!
+//! HPy 0.9 cannot fetch a pending exception as an object (there is no `HPyErr_Fetch`), so a
+//! pending error stays in the interpreter: match it with [`HPyErr::matches`] and either return
+//! it (propagate) or [`HPyErr::discard`] it (handle it).
+
+use crate::ctx::Ctx;
+use crate::ffi::call;
+use crate::global::Global;
+use crate::handle::Handle;
+use std::borrow::Cow;
+
+/// `Result<T, HPyErr>`: what fallible hpy-rs functions and user functions return.
+pub type HPyResult<T> = Result<T, HPyErr>;
+
+/// Which exception class a lazy error raises.
+#[derive(Copy, Clone, Debug)]
+pub enum ExcType {
+    /// A builtin exception or warning, by its context member `HPy_ID`.
+    Builtin(usize),
+    /// A class stored in a global (e.g. made by `#[hpy_exception]`).
+    Global(&'static Global),
+}
+
+impl ExcType {
+    /// The class as a handle.
+    pub fn load<'py>(self, ctx: Ctx<'py>) -> Handle<'py> {
+        match self {
+            ExcType::Builtin(id) => ctx.constant_by_id(id).to_owned(),
+            ExcType::Global(g) => g
+                .get(ctx)
+                .unwrap_or_else(|| ctx.constant_by_id(crate::ffi::id::h_SystemError).to_owned()),
+        }
+    }
+}
+
+/// A Python exception, pending in the interpreter or waiting to be raised.
+#[must_use = "an HPyErr must be returned (raised) or discarded"]
+pub struct HPyErr {
+    state: State,
+}
+
+enum State {
+    Pending,
+    Lazy(Box<Lazy>),
+}
+
+struct Lazy {
+    ty: ExcType,
+    msg: Cow<'static, str>,
+    /// For a failed conversion: (expected type, actual type name), reworded per argument.
+    downcast: Option<(Cow<'static, str>, String)>,
+}
+
+impl HPyErr {
+    /// The exception pending in the interpreter (a runtime call just failed).
+    #[inline]
+    pub fn fetch() -> HPyErr {
+        HPyErr {
+            state: State::Pending,
+        }
+    }
+
+    /// A new exception of class `ty` with a message, raised when it reaches the runtime.
+    pub fn new(ty: ExcType, msg: impl Into<Cow<'static, str>>) -> HPyErr {
+        HPyErr {
+            state: State::Lazy(Box::new(Lazy {
+                ty,
+                msg: msg.into(),
+                downcast: None,
+            })),
+        }
+    }
+
+    /// A `TypeError` for an object that is not of the expected type; inside a generated function
+    /// it is reworded as CPython does for arguments (`f() argument 'x' must be str, not int`).
+    pub fn wrong_type(expected: impl Into<Cow<'static, str>>, obj: &Handle<'_>) -> HPyErr {
+        let expected = expected.into();
+        let actual = obj.type_name_string();
+        HPyErr {
+            state: State::Lazy(Box::new(Lazy {
+                ty: ExcType::Builtin(crate::ffi::id::h_TypeError),
+                msg: format!("expected {expected}, not {actual}").into(),
+                downcast: Some((expected, actual)),
+            })),
+        }
+    }
+
+    /// Raises `value` (an instance or an argument for `ty`) right away (`HPyErr_SetObject`).
+    pub fn with_object(ty: &Handle<'_>, value: &Handle<'_>) -> HPyErr {
+        // SAFETY: valid ctx and handles; SetObject does not steal them.
+        unsafe { call::ctx_Err_SetObject(ty.ctx().as_ptr(), ty.as_raw(), value.as_raw()) };
+        HPyErr::fetch()
+    }
+
+    /// Whether this error is an exception pending in the interpreter.
+    pub fn is_pending(&self) -> bool {
+        matches!(self.state, State::Pending)
+    }
+
+    /// The message of a lazy error (`None` for a pending one).
+    pub fn message(&self) -> Option<&str> {
+        match &self.state {
+            State::Lazy(l) => Some(&l.msg),
+            State::Pending => None,
+        }
+    }
+
+    /// Whether the exception is an instance of `ty` (a class or tuple of classes).
+    pub fn matches<'py>(&self, ctx: Ctx<'py>, ty: &Handle<'py>) -> bool {
+        match &self.state {
+            // SAFETY: valid ctx and handle.
+            State::Pending => unsafe { call::ctx_Err_ExceptionMatches(ctx.as_ptr(), ty.as_raw()) != 0 },
+            State::Lazy(l) => {
+                let mine = l.ty.load(ctx);
+                // issubclass(mine, ty), written without the shifted Type_IsSubtype slot so it
+                // works on both layouts and with tuples.
+                ctx.builtin("issubclass")
+                    .and_then(|f| f.call((mine, ty.dup())))
+                    .and_then(|r| r.is_true())
+                    .unwrap_or_else(|e| {
+                        e.discard(ctx);
+                        false
+                    })
+            }
+        }
+    }
+
+    /// Makes this the interpreter's pending exception.
+    pub fn restore(self, ctx: Ctx<'_>) {
+        match self.state {
+            State::Pending => {}
+            State::Lazy(l) => {
+                let ty = l.ty.load(ctx);
+                let msg = crate::impl_::cstring_lossy(&l.msg);
+                // SAFETY: valid ctx, handle and NUL-terminated message.
+                unsafe { call::ctx_Err_SetString(ctx.as_ptr(), ty.as_raw(), msg.as_ptr()) }
+            }
+        }
+    }
+
+    /// Drops the error, clearing it from the interpreter if it was pending.
+    pub fn discard(self, ctx: Ctx<'_>) {
+        if let State::Pending = self.state {
+            ctx.err_clear();
+        }
+    }
+
+    /// Rewords a conversion error for argument `arg` of `func` as CPython does.
+    #[doc(hidden)]
+    pub fn for_argument(mut self, func: &str, arg: &str) -> HPyErr {
+        if let State::Lazy(l) = &mut self.state {
+            if let Some((expected, actual)) = &l.downcast {
+                l.msg = format!("{func}() argument '{arg}' must be {expected}, not {actual}").into();
+            }
+        }
+        self
+    }
+}
+
+impl core::fmt::Debug for HPyErr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.state {
+            State::Pending => f.write_str("HPyErr(<pending Python exception>)"),
+            State::Lazy(l) => write!(f, "HPyErr({:?}, {:?})", l.ty, l.msg),
+        }
+    }
+}
+
+impl core::fmt::Display for HPyErr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.state {
+            State::Pending => f.write_str("<pending Python exception>"),
+            State::Lazy(l) => f.write_str(&l.msg),
+        }
+    }
+}
+
+impl From<std::str::Utf8Error> for HPyErr {
+    fn from(e: std::str::Utf8Error) -> Self {
+        crate::exc::UnicodeError::new_err(e.to_string())
+    }
+}
+
+impl From<std::ffi::NulError> for HPyErr {
+    fn from(_: std::ffi::NulError) -> Self {
+        crate::exc::ValueError::new_err("embedded null character")
+    }
+}
+
+impl From<core::num::TryFromIntError> for HPyErr {
+    fn from(_: core::num::TryFromIntError) -> Self {
+        crate::exc::OverflowError::new_err("out of range integral type conversion attempted")
+    }
+}
+
+impl From<std::io::Error> for HPyErr {
+    fn from(e: std::io::Error) -> Self {
+        crate::exc::OSError::new_err(e.to_string())
+    }
+}

@@ -1,0 +1,72 @@
+//! Wrappers that run a user body inside an impl function: make the call's [`Ctx`], catch
+//! panics, and turn `HPyResult` into the C convention of the signature (NULL / -1 plus a set
+//! exception). Panics never unwind into the runtime.
+
+use super::panic::raise_panic;
+use crate::ctx::Ctx;
+use crate::err::HPyResult;
+use crate::ffi::{HPyContext, HPy};
+use crate::handle::Handle;
+use core::ffi::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs a body returning an object; returns the owned raw handle or NULL with an exception set.
+///
+/// # Safety
+/// `ctx` must be the context the runtime passed to the calling impl.
+#[inline(always)]
+pub unsafe fn run_handle<F>(ctx: *mut HPyContext, body: F) -> HPy
+where
+    F: for<'py> FnOnce(Ctx<'py>) -> HPyResult<Handle<'py>>,
+{
+    // SAFETY: the caller passes the current call's context; `'py` ends with this function.
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+        Ok(Ok(h)) => h.into_raw(),
+        Ok(Err(e)) => {
+            e.restore(ctx);
+            HPy::NULL
+        }
+        Err(payload) => {
+            raise_panic(ctx, payload);
+            HPy::NULL
+        }
+    }
+}
+
+/// Runs a body returning a plain value; on error returns `err_value` with an exception set.
+///
+/// # Safety
+/// `ctx` must be the context the runtime passed to the calling impl.
+#[inline(always)]
+pub unsafe fn run_value<T, F>(ctx: *mut HPyContext, err_value: T, body: F) -> T
+where
+    F: for<'py> FnOnce(Ctx<'py>) -> HPyResult<T>,
+{
+    // SAFETY: the caller passes the current call's context.
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            e.restore(ctx);
+            err_value
+        }
+        Err(payload) => {
+            raise_panic(ctx, payload);
+            err_value
+        }
+    }
+}
+
+/// [`run_value`] for `int` status results (0 on success, -1 on error).
+///
+/// # Safety
+/// `ctx` must be the context the runtime passed to the calling impl.
+#[inline(always)]
+pub unsafe fn run_status<F>(ctx: *mut HPyContext, body: F) -> c_int
+where
+    F: for<'py> FnOnce(Ctx<'py>) -> HPyResult<()>,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe { run_value(ctx, -1, |ctx| body(ctx).map(|()| 0)) }
+}

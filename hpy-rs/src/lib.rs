@@ -1,0 +1,57 @@
+//! # hpy-rs
+//!
+//! Write Python extension modules in Rust against [HPy](https://hpyproject.org)'s universal
+//! ABI: one compiled `name.hpy0.so` runs on CPython (with the `hpy` package) and natively on
+//! PyPy.
+//!
+//! ```no_run
+//! use hpy_rs::prelude::*;
+//!
+//! /// A tiny module.
+//! #[hpy_module]
+//! mod hello {
+//!     use hpy_rs::prelude::*;
+//!
+//!     /// Greets someone.
+//!     #[hpy_function(signature = (name = "world"))]
+//!     fn greet(name: &str) -> String {
+//!         format!("Hello, {name}!")
+//!     }
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! Layers, bottom up (see `ARCHITECTURE.md`): [`ffi`] (the raw ABI) → [`Ctx`], [`Handle`],
+//! [`Global`] (handles and context) → [`FromHandle`]/[`IntoHandle`] (conversions) and
+//! [`HPyErr`] (errors) → classes → the macros.
+
+#![warn(missing_docs)]
+
+pub mod conv;
+mod ctx;
+pub mod err;
+pub mod exc;
+pub mod ffi;
+mod global;
+mod handle;
+#[doc(hidden)]
+pub mod impl_;
+pub mod iter;
+mod object;
+
+pub use conv::{FromHandle, IntoHandle};
+pub use ctx::{BuiltinType, Ctx};
+pub use err::{ExcType, HPyErr, HPyResult};
+pub use global::Global;
+pub use handle::{Borrowed, Handle};
+pub use hpy_rs_macros::{hpy_exception, hpy_function, hpy_module};
+pub use object::{CompareOp, IntoArgs};
+
+/// Everything a module author usually needs.
+pub mod prelude {
+    pub use crate::exc;
+    pub use crate::{
+        hpy_exception, hpy_function, hpy_module, BuiltinType, Ctx, FromHandle, Global, HPyErr,
+        HPyResult, Handle, IntoHandle,
+    };
+}
