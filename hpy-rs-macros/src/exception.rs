@@ -10,13 +10,42 @@ pub const EXC_OPTIONS: &[&str] = &["base", "name"];
 
 /// Builtin exception names accepted as a bare `base = Name`.
 const BUILTIN: &[&str] = &[
-    "BaseException", "Exception", "ArithmeticError", "LookupError", "AssertionError", "AttributeError",
-    "BufferError", "EOFError", "FloatingPointError", "OSError", "ImportError", "ModuleNotFoundError",
-    "IndexError", "KeyError", "MemoryError", "NameError", "OverflowError", "RuntimeError",
-    "RecursionError", "NotImplementedError", "ReferenceError", "SystemError", "TypeError",
-    "UnicodeError", "ValueError", "ZeroDivisionError", "ConnectionError", "FileExistsError",
-    "FileNotFoundError", "PermissionError", "TimeoutError", "Warning", "UserWarning",
-    "DeprecationWarning", "RuntimeWarning", "FutureWarning",
+    "BaseException",
+    "Exception",
+    "ArithmeticError",
+    "LookupError",
+    "AssertionError",
+    "AttributeError",
+    "BufferError",
+    "EOFError",
+    "FloatingPointError",
+    "OSError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "IndexError",
+    "KeyError",
+    "MemoryError",
+    "NameError",
+    "OverflowError",
+    "RuntimeError",
+    "RecursionError",
+    "NotImplementedError",
+    "ReferenceError",
+    "SystemError",
+    "TypeError",
+    "UnicodeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "ConnectionError",
+    "FileExistsError",
+    "FileNotFoundError",
+    "PermissionError",
+    "TimeoutError",
+    "Warning",
+    "UserWarning",
+    "DeprecationWarning",
+    "RuntimeWarning",
+    "FutureWarning",
 ];
 
 /// The hidden global holding the class of exception `ident`.
@@ -41,7 +70,10 @@ pub fn expand(attr: TokenStream, item: ItemStruct) -> TokenStream {
         Err(e) => errors.push(e),
     }
     if !matches!(item.fields, syn::Fields::Unit) {
-        errors.err(syn::spanned::Spanned::span(&item.fields), "#[hpy_exception] goes on a unit struct: `struct MyError;`");
+        errors.err(
+            syn::spanned::Spanned::span(&item.fields),
+            "#[hpy_exception] goes on a unit struct: `struct MyError;`",
+        );
     }
     if let Err(e) = errors.finish() {
         let e = e.to_compile_error();
@@ -57,7 +89,11 @@ pub fn expand(attr: TokenStream, item: ItemStruct) -> TokenStream {
     };
     let base_tokens = match &base {
         None => quote!(::hpy_rs::exc::Exception::type_object(__ctx).to_owned()),
-        Some(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| BUILTIN.contains(&i.to_string().as_str())) => {
+        Some(syn::Expr::Path(p))
+            if p.path
+                .get_ident()
+                .is_some_and(|i| BUILTIN.contains(&i.to_string().as_str())) =>
+        {
             quote!(::hpy_rs::exc::#p::type_object(__ctx).to_owned())
         }
         Some(e) => quote!(#e::type_object(__ctx).to_owned()),

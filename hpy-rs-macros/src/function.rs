@@ -237,7 +237,9 @@ pub fn impl_fn_type(conv: Convention) -> TokenStream {
     let base = quote!(*mut ::hpy_rs::ffi::HPyContext, ::hpy_rs::ffi::HPy);
     match conv {
         Convention::Noargs => quote!(unsafe extern "C" fn(#base) -> ::hpy_rs::ffi::HPy),
-        Convention::O => quote!(unsafe extern "C" fn(#base, ::hpy_rs::ffi::HPy) -> ::hpy_rs::ffi::HPy),
+        Convention::O => {
+            quote!(unsafe extern "C" fn(#base, ::hpy_rs::ffi::HPy) -> ::hpy_rs::ffi::HPy)
+        }
         Convention::Varargs => {
             quote!(unsafe extern "C" fn(#base, *const ::hpy_rs::ffi::HPy, usize) -> ::hpy_rs::ffi::HPy)
         }
@@ -348,13 +350,19 @@ pub fn expand(attr: TokenStream, mut item: ItemFn) -> TokenStream {
     let mut errors = Errors::default();
     let opts = parse_fn_options(attr, &mut errors);
     if let Some(g) = item.sig.generics.type_params().next() {
-        errors.err(g.ident.span(), "#[hpy_function] functions cannot be generic over types");
+        errors.err(
+            g.ident.span(),
+            "#[hpy_function] functions cannot be generic over types",
+        );
     }
     if let Some(a) = &item.sig.asyncness {
         errors.err(a.span, "#[hpy_function] functions cannot be `async`");
     }
     if let Some(r) = item.sig.receiver() {
-        errors.err(syn::spanned::Spanned::span(r), "`self` is only allowed in `#[hpy_methods]`");
+        errors.err(
+            syn::spanned::Spanned::span(r),
+            "`self` is only allowed in `#[hpy_methods]`",
+        );
     }
     let (rust_args, sig) = build_signature(&item.sig.inputs, opts.signature, &mut errors);
     if let Err(e) = errors.finish() {
@@ -363,10 +371,26 @@ pub fn expand(attr: TokenStream, mut item: ItemFn) -> TokenStream {
     }
     let ident = item.sig.ident.clone();
     let py_name = opts.name.unwrap_or_else(|| signature::unraw(&ident));
-    let text_sig = opts.text_signature.unwrap_or_else(|| sig.text_signature(None));
-    let doc = doc_with_signature(&py_name, Some(&text_sig), utils::docstring(&item.attrs).as_deref());
-    let spec = CallableSpec { msg_name: py_name.clone(), sig, rust_args };
-    let def = meth_def(&spec, &py_name, &doc, quote!(), |args| quote!(super::#ident(#(#args),*)));
+    let text_sig = opts
+        .text_signature
+        .unwrap_or_else(|| sig.text_signature(None));
+    let doc = doc_with_signature(
+        &py_name,
+        Some(&text_sig),
+        utils::docstring(&item.attrs).as_deref(),
+    );
+    let spec = CallableSpec {
+        msg_name: py_name.clone(),
+        sig,
+        rust_args,
+    };
+    let def = meth_def(
+        &spec,
+        &py_name,
+        &doc,
+        quote!(),
+        |args| quote!(super::#ident(#(#args),*)),
+    );
     let vis = &item.vis;
     // Keep the user's function untouched (minus nothing: our attribute is already consumed).
     item.attrs.retain(|a| !a.path().is_ident("hpy_function"));
@@ -398,28 +422,63 @@ mod tests {
 
     #[test]
     fn conventions_are_the_cheapest_that_fit() {
-        let none = sig_of(syn::parse_quote!(fn f() {}), None);
+        let none = sig_of(
+            syn::parse_quote!(
+                fn f() {}
+            ),
+            None,
+        );
         assert_eq!(Convention::for_signature(&none), Convention::Noargs);
-        let one = sig_of(syn::parse_quote!(fn f(x: i64) {}), Some(quote!(x, /)));
+        let one = sig_of(
+            syn::parse_quote!(
+                fn f(x: i64) {}
+            ),
+            Some(quote!(x, /)),
+        );
         assert_eq!(Convention::for_signature(&one), Convention::O);
-        let two = sig_of(syn::parse_quote!(fn f(x: i64, y: i64) {}), Some(quote!(x, y, /)));
+        let two = sig_of(
+            syn::parse_quote!(
+                fn f(x: i64, y: i64) {}
+            ),
+            Some(quote!(x, y, /)),
+        );
         assert_eq!(Convention::for_signature(&two), Convention::Varargs);
-        let kw = sig_of(syn::parse_quote!(fn f(x: i64) {}), None);
+        let kw = sig_of(
+            syn::parse_quote!(
+                fn f(x: i64) {}
+            ),
+            None,
+        );
         assert_eq!(Convention::for_signature(&kw), Convention::Keywords);
     }
 
     #[test]
     fn expansion_names_the_hidden_module_after_the_function() {
-        let out = expand(quote!(), syn::parse_quote!(fn add(a: i64, b: i64) -> i64 { a + b }));
+        let out = expand(
+            quote!(),
+            syn::parse_quote!(
+                fn add(a: i64, b: i64) -> i64 {
+                    a + b
+                }
+            ),
+        );
         let s = out.to_string();
         assert!(s.contains("mod add"), "{s}");
-        assert!(s.contains("\"add(a, b)\\n--\\n\\n\\u{0}\"") || s.contains("add(a, b)"), "{s}");
+        assert!(
+            s.contains("\"add(a, b)\\n--\\n\\n\\u{0}\"") || s.contains("add(a, b)"),
+            "{s}"
+        );
         assert!(s.contains("KEYWORDS"), "{s}");
     }
 
     #[test]
     fn unknown_options_list_the_accepted_ones() {
-        let out = expand(quote!(nme = "x"), syn::parse_quote!(fn f() {}));
+        let out = expand(
+            quote!(nme = "x"),
+            syn::parse_quote!(
+                fn f() {}
+            ),
+        );
         let s = out.to_string();
         assert!(s.contains("unknown hpy_function option `nme`"), "{s}");
         assert!(s.contains("`name`, `signature`, `text_signature`"), "{s}");

@@ -33,7 +33,10 @@ pub fn expand(attr: TokenStream, mut item: ItemMod) -> TokenStream {
         errors.err(item.ident.span(), format!("module name `{name}` must be a Python identifier (HPy's loaders mishandle `-` and `.`)"));
     }
     let Some((_, items)) = &mut item.content else {
-        errors.err(item.ident.span(), "#[hpy_module] needs an inline module: `mod name { ... }`");
+        errors.err(
+            item.ident.span(),
+            "#[hpy_module] needs an inline module: `mod name { ... }`",
+        );
         let e = errors.finish().unwrap_err().to_compile_error();
         return quote!(#item #e);
     };
@@ -63,12 +66,18 @@ pub fn expand(attr: TokenStream, mut item: ItemMod) -> TokenStream {
             }
             Item::Const(c) => {
                 for a in utils::take_attrs(&mut c.attrs, "hpy_attr") {
-                    attrs.push(Attr { name: attr_name(&a, &c.ident, &mut errors), value: c.ident.clone() });
+                    attrs.push(Attr {
+                        name: attr_name(&a, &c.ident, &mut errors),
+                        value: c.ident.clone(),
+                    });
                 }
             }
             Item::Static(s) => {
                 for a in utils::take_attrs(&mut s.attrs, "hpy_attr") {
-                    attrs.push(Attr { name: attr_name(&a, &s.ident, &mut errors), value: s.ident.clone() });
+                    attrs.push(Attr {
+                        name: attr_name(&a, &s.ident, &mut errors),
+                        value: s.ident.clone(),
+                    });
                 }
             }
             _ => {}

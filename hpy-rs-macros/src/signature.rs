@@ -59,10 +59,15 @@ impl Signature {
         self.params.iter().find(|p| p.kind == Kind::VarKw)
     }
     pub fn positional_only_count(&self) -> usize {
-        self.params.iter().filter(|p| p.kind == Kind::PositionalOnly).count()
+        self.params
+            .iter()
+            .filter(|p| p.kind == Kind::PositionalOnly)
+            .count()
     }
     pub fn required_positional(&self) -> usize {
-        self.positional().take_while(|p| p.default.is_none()).count()
+        self.positional()
+            .take_while(|p| p.default.is_none())
+            .count()
     }
 
     /// `__text_signature__`, e.g. `(a, b=1, *, c)`; `self_name` adds `$self` first.
@@ -108,20 +113,39 @@ fn render_param(p: &Param) -> String {
 pub fn render_default(e: &Expr) -> String {
     match e {
         Expr::Lit(l) => match &l.lit {
-            syn::Lit::Str(s) => format!("{:?}", s.value()).replacen('"', "'", 1).chars().rev().collect::<String>().replacen('"', "'", 1).chars().rev().collect(),
+            syn::Lit::Str(s) => format!("{:?}", s.value())
+                .replacen('"', "'", 1)
+                .chars()
+                .rev()
+                .collect::<String>()
+                .replacen('"', "'", 1)
+                .chars()
+                .rev()
+                .collect(),
             syn::Lit::Int(i) => i.base10_digits().to_owned(),
             syn::Lit::Float(f) => f.base10_digits().to_owned(),
-            syn::Lit::Bool(b) => if b.value { "True".into() } else { "False".into() },
+            syn::Lit::Bool(b) => {
+                if b.value {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             _ => "...".into(),
         },
         Expr::Path(p) if p.path.is_ident("None") => "None".into(),
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => format!("-{}", render_default(&u.expr)),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            format!("-{}", render_default(&u.expr))
+        }
         _ => "...".into(),
     }
 }
 
 /// Collects the Rust parameters (the receiver, if any, is handled by the caller).
-pub fn rust_args(inputs: &syn::punctuated::Punctuated<FnArg, Token![,]>, errors: &mut Errors) -> Vec<RustArg> {
+pub fn rust_args(
+    inputs: &syn::punctuated::Punctuated<FnArg, Token![,]>,
+    errors: &mut Errors,
+) -> Vec<RustArg> {
     let mut out = Vec::new();
     for arg in inputs {
         match arg {
@@ -164,7 +188,11 @@ pub fn default_signature(args: &[RustArg]) -> Signature {
             RustArg::Ctx => None,
         })
         .collect();
-    let trailing_opts = py.iter().rev().take_while(|(_, _, ty)| type_is(ty, "Option")).count();
+    let trailing_opts = py
+        .iter()
+        .rev()
+        .take_while(|(_, _, ty)| type_is(ty, "Option"))
+        .count();
     let first_opt = py.len() - trailing_opts;
     let params = py
         .iter()
@@ -244,7 +272,10 @@ pub fn parse_signature(tokens: TokenStream, args: &[RustArg], errors: &mut Error
             _ => None,
         });
         if found.is_none() {
-            errors.err(ident.span(), format!("signature names `{ident}`, which is not a parameter of the function"));
+            errors.err(
+                ident.span(),
+                format!("signature names `{ident}`, which is not a parameter of the function"),
+            );
         }
         found
     };
@@ -254,8 +285,13 @@ pub fn parse_signature(tokens: TokenStream, args: &[RustArg], errors: &mut Error
     for item in &items {
         match item {
             Item::Slash(span) => {
-                if kind != Kind::PositionalOrKeyword || params.iter().any(|p| p.kind != Kind::PositionalOrKeyword) {
-                    errors.err(*span, "`/` must come before `*`, `*args` and `**kwargs`, and only once");
+                if kind != Kind::PositionalOrKeyword
+                    || params.iter().any(|p| p.kind != Kind::PositionalOrKeyword)
+                {
+                    errors.err(
+                        *span,
+                        "`/` must come before `*`, `*args` and `**kwargs`, and only once",
+                    );
                 }
                 for p in &mut params {
                     p.kind = Kind::PositionalOnly;
@@ -269,16 +305,31 @@ pub fn parse_signature(tokens: TokenStream, args: &[RustArg], errors: &mut Error
             }
             Item::VarArgs(id) => {
                 if kind == Kind::KeywordOnly {
-                    errors.err(id.span(), "`*args` must come before keyword-only parameters and only once");
+                    errors.err(
+                        id.span(),
+                        "`*args` must come before keyword-only parameters and only once",
+                    );
                 }
                 kind = Kind::KeywordOnly;
                 if let Some((i, ty)) = lookup(id, errors) {
-                    params.push(Param { name: unraw(id), rust_index: i, kind: Kind::VarArgs, default: None, ty });
+                    params.push(Param {
+                        name: unraw(id),
+                        rust_index: i,
+                        kind: Kind::VarArgs,
+                        default: None,
+                        ty,
+                    });
                 }
             }
             Item::VarKw(id) => {
                 if let Some((i, ty)) = lookup(id, errors) {
-                    params.push(Param { name: unraw(id), rust_index: i, kind: Kind::VarKw, default: None, ty });
+                    params.push(Param {
+                        name: unraw(id),
+                        rust_index: i,
+                        kind: Kind::VarKw,
+                        default: None,
+                        ty,
+                    });
                 }
             }
             Item::Named(id, default) => {
@@ -293,7 +344,13 @@ pub fn parse_signature(tokens: TokenStream, args: &[RustArg], errors: &mut Error
                     }
                 }
                 if let Some((i, ty)) = lookup(id, errors) {
-                    params.push(Param { name: unraw(id), rust_index: i, kind, default: default.clone(), ty });
+                    params.push(Param {
+                        name: unraw(id),
+                        rust_index: i,
+                        kind,
+                        default: default.clone(),
+                        ty,
+                    });
                 }
             }
         }
@@ -303,9 +360,15 @@ pub fn parse_signature(tokens: TokenStream, args: &[RustArg], errors: &mut Error
             let n = unraw(ident);
             let count = params.iter().filter(|p| p.name == n).count();
             if count == 0 {
-                errors.err(ident.span(), format!("parameter `{ident}` is missing from the `signature`"));
+                errors.err(
+                    ident.span(),
+                    format!("parameter `{ident}` is missing from the `signature`"),
+                );
             } else if count > 1 {
-                errors.err(ident.span(), format!("parameter `{ident}` appears more than once in the `signature`"));
+                errors.err(
+                    ident.span(),
+                    format!("parameter `{ident}` appears more than once in the `signature`"),
+                );
             }
         }
     }
@@ -323,7 +386,9 @@ mod tests {
 
     #[test]
     fn default_signature_makes_trailing_options_optional() {
-        let f: syn::ItemFn = syn::parse_quote!(fn f(a: i64, b: Option<i64>, c: Option<&str>) {});
+        let f: syn::ItemFn = syn::parse_quote!(
+            fn f(a: i64, b: Option<i64>, c: Option<&str>) {}
+        );
         let sig = default_signature(&args(f));
         assert_eq!(sig.text_signature(None), "(a, b=None, c=None)");
         assert_eq!(sig.required_positional(), 1);
@@ -331,11 +396,20 @@ mod tests {
 
     #[test]
     fn explicit_signature_renders_like_python() {
-        let f: syn::ItemFn = syn::parse_quote!(fn f(a: i64, b: i64, args: &Handle, c: i64, d: f64, kw: Option<&Handle>) {});
+        let f: syn::ItemFn = syn::parse_quote!(
+            fn f(a: i64, b: i64, args: &Handle, c: i64, d: f64, kw: Option<&Handle>) {}
+        );
         let mut e = Errors::default();
-        let sig = parse_signature(quote!(a, /, b = 2, *args, c, d = -1.5, **kw), &args(f), &mut e);
+        let sig = parse_signature(
+            quote!(a, /, b = 2, *args, c, d = -1.5, **kw),
+            &args(f),
+            &mut e,
+        );
         assert!(e.finish().is_ok());
-        assert_eq!(sig.text_signature(None), "(a, /, b=2, *args, c, d=-1.5, **kw)");
+        assert_eq!(
+            sig.text_signature(None),
+            "(a, /, b=2, *args, c, d=-1.5, **kw)"
+        );
         assert_eq!(sig.positional_only_count(), 1);
         assert_eq!(sig.keyword_only().count(), 2);
     }
@@ -350,10 +424,17 @@ mod tests {
 
     #[test]
     fn signature_errors_are_all_reported() {
-        let f: syn::ItemFn = syn::parse_quote!(fn f(a: i64, b: i64) {});
+        let f: syn::ItemFn = syn::parse_quote!(
+            fn f(a: i64, b: i64) {}
+        );
         let mut e = Errors::default();
         parse_signature(quote!(a = 1, zz), &args(f), &mut e);
-        let msg = e.finish().unwrap_err().into_iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        let msg = e
+            .finish()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>();
         assert!(msg.iter().any(|m| m.contains("`zz`")), "{msg:?}");
         assert!(msg.iter().any(|m| m.contains("`b` is missing")), "{msg:?}");
     }

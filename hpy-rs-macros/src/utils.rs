@@ -34,7 +34,10 @@ pub fn docstring(attrs: &[Attribute]) -> Option<String> {
     for a in attrs {
         if let Meta::NameValue(nv) = &a.meta {
             if nv.path.is_ident("doc") {
-                if let Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
+                if let Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                }) = &nv.value
+                {
                     let v = s.value();
                     lines.push(v.strip_prefix(' ').unwrap_or(&v).to_owned());
                 }
@@ -90,7 +93,10 @@ impl Parse for Opt {
         } else {
             OptValue::Expr(input.parse()?)
         };
-        Ok(Opt { key, value: Some(value) })
+        Ok(Opt {
+            key,
+            value: Some(value),
+        })
     }
 }
 
@@ -105,7 +111,10 @@ impl Opt {
         match &self.value {
             Some(OptValue::Str(s)) => Some(s.value()),
             _ => {
-                errors.err(self.key.span(), format!("`{}` expects a string: `{} = \"...\"`", self.key, self.key));
+                errors.err(
+                    self.key.span(),
+                    format!("`{}` expects a string: `{} = \"...\"`", self.key, self.key),
+                );
                 None
             }
         }
@@ -120,7 +129,10 @@ impl Opt {
         match &self.value {
             Some(OptValue::Expr(e)) => Some(e.clone()),
             _ => {
-                errors.err(self.key.span(), format!("`{}` expects a value: `{} = ...`", self.key, self.key));
+                errors.err(
+                    self.key.span(),
+                    format!("`{}` expects a value: `{} = ...`", self.key, self.key),
+                );
                 None
             }
         }
@@ -132,7 +144,10 @@ pub fn unknown_option(errors: &mut Errors, key: &Ident, what: &str, accepted: &[
     let list: Vec<String> = accepted.iter().map(|a| format!("`{a}`")).collect();
     errors.err(
         key.span(),
-        format!("unknown {what} option `{key}`; expected one of: {}", list.join(", ")),
+        format!(
+            "unknown {what} option `{key}`; expected one of: {}",
+            list.join(", ")
+        ),
     );
 }
 
@@ -148,7 +163,10 @@ pub fn attr_args(a: &Attribute) -> syn::Result<TokenStream> {
     match &a.meta {
         Meta::Path(_) => Ok(TokenStream::new()),
         Meta::List(l) => Ok(l.tokens.clone()),
-        Meta::NameValue(nv) => Err(syn::Error::new_spanned(nv, "expected `#[name]` or `#[name(...)]`")),
+        Meta::NameValue(nv) => Err(syn::Error::new_spanned(
+            nv,
+            "expected `#[name]` or `#[name(...)]`",
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 //! behind this type and `crate::ffi::call`.
 
 use crate::err::{HPyErr, HPyResult};
-use crate::ffi::{self, call, HPyContext, HPy};
+use crate::ffi::{self, call, HPy, HPyContext};
 use crate::handle::{Borrowed, Handle};
 use core::ffi::CStr;
 use core::marker::PhantomData;
@@ -128,7 +128,9 @@ impl<'py> Ctx<'py> {
     pub fn builtin(self, name: &str) -> HPyResult<Handle<'py>> {
         let b = self.builtins();
         // SAFETY: valid ctx, a dict handle and a NUL-terminated key.
-        let raw = crate::impl_::with_cstr(name, |k| unsafe { call::ctx_GetItem_s(self.as_ptr(), b.as_raw(), k) })?;
+        let raw = crate::impl_::with_cstr(name, |k| unsafe {
+            call::ctx_GetItem_s(self.as_ptr(), b.as_raw(), k)
+        })?;
         self.owned(raw)
     }
     /// A builtin type object, e.g. `ctx.builtin_type(BuiltinType::List)`.

@@ -112,7 +112,9 @@ impl HPyErr {
     pub fn matches<'py>(&self, ctx: Ctx<'py>, ty: &Handle<'py>) -> bool {
         match &self.state {
             // SAFETY: valid ctx and handle.
-            State::Pending => unsafe { call::ctx_Err_ExceptionMatches(ctx.as_ptr(), ty.as_raw()) != 0 },
+            State::Pending => unsafe {
+                call::ctx_Err_ExceptionMatches(ctx.as_ptr(), ty.as_raw()) != 0
+            },
             State::Lazy(l) => {
                 let mine = l.ty.load(ctx);
                 // issubclass(mine, ty), written without the shifted Type_IsSubtype slot so it
@@ -153,7 +155,8 @@ impl HPyErr {
     pub fn for_argument(mut self, func: &str, arg: &str) -> HPyErr {
         if let State::Lazy(l) = &mut self.state {
             if let Some((expected, actual)) = &l.downcast {
-                l.msg = format!("{func}() argument '{arg}' must be {expected}, not {actual}").into();
+                l.msg =
+                    format!("{func}() argument '{arg}' must be {expected}, not {actual}").into();
             }
         }
         self

@@ -9,9 +9,16 @@ use crate::handle::Handle;
 
 enum Kind<'py> {
     /// A list (length re-read every step: it may change) or a tuple.
-    Indexed { seq: Handle<'py>, index: isize, is_list: bool, len: isize },
+    Indexed {
+        seq: Handle<'py>,
+        index: isize,
+        is_list: bool,
+        len: isize,
+    },
     /// A generic iterator's bound `__next__`.
-    Generic { next: Handle<'py> },
+    Generic {
+        next: Handle<'py>,
+    },
     Done,
 }
 
@@ -26,10 +33,17 @@ impl<'py> Iter<'py> {
         let ctx = obj.ctx();
         let kind = if obj.is_list() || obj.is_tuple() {
             let len = obj.len()? as isize;
-            Kind::Indexed { seq: obj.dup(), index: 0, is_list: obj.is_list(), len }
+            Kind::Indexed {
+                seq: obj.dup(),
+                index: 0,
+                is_list: obj.is_list(),
+                len,
+            }
         } else {
             let it = ctx.builtin("iter")?.call((obj,))?;
-            Kind::Generic { next: it.getattr("__next__")? }
+            Kind::Generic {
+                next: it.getattr("__next__")?,
+            }
         };
         Ok(Iter { ctx, kind })
     }
@@ -40,7 +54,12 @@ impl<'py> Iterator for Iter<'py> {
 
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.kind {
-            Kind::Indexed { seq, index, is_list, len } => {
+            Kind::Indexed {
+                seq,
+                index,
+                is_list,
+                len,
+            } => {
                 if *is_list {
                     match seq.len() {
                         Ok(n) => *len = n as isize,
@@ -79,4 +98,3 @@ impl core::fmt::Debug for Iter<'_> {
         f.write_str("Iter")
     }
 }
-

@@ -111,7 +111,9 @@ impl<'py> Handle<'py> {
     /// `self.name`
     pub fn getattr(&self, name: &str) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx, handle and NUL-terminated name.
-        let raw = with_cstr(name, |n| unsafe { call::ctx_GetAttr_s(self.c(), self.as_raw(), n) })?;
+        let raw = with_cstr(name, |n| unsafe {
+            call::ctx_GetAttr_s(self.c(), self.as_raw(), n)
+        })?;
         self.ctx().owned(raw)
     }
 
@@ -125,7 +127,9 @@ impl<'py> Handle<'py> {
     /// `hasattr(self, name)`
     pub fn hasattr(&self, name: &str) -> HPyResult<bool> {
         // SAFETY: valid ctx, handle and NUL-terminated name.
-        let r = with_cstr(name, |n| unsafe { call::ctx_HasAttr_s(self.c(), self.as_raw(), n) })?;
+        let r = with_cstr(name, |n| unsafe {
+            call::ctx_HasAttr_s(self.c(), self.as_raw(), n)
+        })?;
         Ok(r == 1)
     }
 
@@ -186,7 +190,15 @@ impl<'py> Handle<'py> {
             all.extend(kwargs.iter().map(|(_, v)| v.as_raw()));
             // SAFETY: valid ctx and handles; `all` holds nargs positionals then the values
             // named by `kwnames`.
-            unsafe { call::ctx_Call(self.c(), self.as_raw(), all.as_ptr(), a.len(), kwnames.as_raw()) }
+            unsafe {
+                call::ctx_Call(
+                    self.c(),
+                    self.as_raw(),
+                    all.as_ptr(),
+                    a.len(),
+                    kwnames.as_raw(),
+                )
+            }
         })?;
         ctx.owned(raw)
     }
@@ -204,13 +216,15 @@ impl<'py> Handle<'py> {
     /// `repr(self)`
     pub fn repr(&self) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx and handle.
-        self.ctx().owned(unsafe { call::ctx_Repr(self.c(), self.as_raw()) })
+        self.ctx()
+            .owned(unsafe { call::ctx_Repr(self.c(), self.as_raw()) })
     }
 
     /// `str(self)`
     pub fn str(&self) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx and handle.
-        self.ctx().owned(unsafe { call::ctx_Str(self.c(), self.as_raw()) })
+        self.ctx()
+            .owned(unsafe { call::ctx_Str(self.c(), self.as_raw()) })
     }
 
     /// `repr(self)` as a Rust `String`.
@@ -255,7 +269,11 @@ impl<'py> Handle<'py> {
     }
 
     /// `self[key] = value`
-    pub fn set_item(&self, key: impl IntoHandle<'py>, value: impl IntoHandle<'py>) -> HPyResult<()> {
+    pub fn set_item(
+        &self,
+        key: impl IntoHandle<'py>,
+        value: impl IntoHandle<'py>,
+    ) -> HPyResult<()> {
         let ctx = self.ctx();
         let k = key.into_handle(ctx)?;
         let v = value.into_handle(ctx)?;
@@ -364,7 +382,9 @@ impl<'py> Handle<'py> {
             return String::from("?");
         }
         // SAFETY: NUL-terminated name owned by the type, alive while `ty` is.
-        let name = unsafe { core::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        let name = unsafe { core::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned();
         name
     }
 

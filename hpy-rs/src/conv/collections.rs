@@ -56,7 +56,6 @@ impl<'py, T: IntoHandle<'py>> IntoHandle<'py> for Vec<T> {
     }
 }
 
-
 macro_rules! tuples {
     ($($n:literal: ($($T:ident $i:tt),+))*) => {$(
         impl<'py, $($T: IntoHandle<'py>),+> IntoHandle<'py> for ($($T,)+) {
@@ -104,10 +103,7 @@ fn dict_from_pairs<'py, K: IntoHandle<'py>, V: IntoHandle<'py>>(
     Ok(d)
 }
 
-fn dict_items<'py, K, V>(
-    obj: &Handle<'py>,
-    mut push: impl FnMut(K, V),
-) -> HPyResult<()>
+fn dict_items<'py, K, V>(obj: &Handle<'py>, mut push: impl FnMut(K, V)) -> HPyResult<()>
 where
     K: for<'b> FromHandle<'b, 'py>,
     V: for<'b> FromHandle<'b, 'py>,

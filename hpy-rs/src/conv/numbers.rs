@@ -62,7 +62,9 @@ fn with_index<'py, T: PartialEq + From<i8>>(
 #[inline]
 pub(crate) fn extract_i64(obj: &Handle<'_>) -> HPyResult<i64> {
     // SAFETY: valid ctx and handle.
-    with_index(obj, |h| unsafe { call::ctx_Long_AsInt64_t(h.ctx().as_ptr(), h.as_raw()) })
+    with_index(obj, |h| unsafe {
+        call::ctx_Long_AsInt64_t(h.ctx().as_ptr(), h.as_raw())
+    })
 }
 
 /// Extracts a `u64` (`__index__` honoured; negative → OverflowError).

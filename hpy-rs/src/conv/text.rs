@@ -23,7 +23,12 @@ impl<'a, 'py> FromHandle<'a, 'py> for &'a str {
             return Err(HPyErr::fetch());
         }
         // SAFETY: the runtime returns `size` bytes of valid UTF-8 (surrogates raise above).
-        Ok(unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(p as *const u8, size as usize)) })
+        Ok(unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                p as *const u8,
+                size as usize,
+            ))
+        })
     }
 }
 
@@ -74,7 +79,12 @@ pub(crate) fn str_from_utf8<'py>(ctx: Ctx<'py>, s: &str) -> HPyResult<Handle<'py
     // SAFETY: valid ctx, a bytes handle and NUL-terminated encoding/errors (shifted slot
     // dispatched by layout).
     ctx.owned(unsafe {
-        call::ctx_Unicode_FromEncodedObject(c, bytes.as_raw(), c"utf-8".as_ptr(), c"strict".as_ptr())
+        call::ctx_Unicode_FromEncodedObject(
+            c,
+            bytes.as_raw(),
+            c"utf-8".as_ptr(),
+            c"strict".as_ptr(),
+        )
     })
 }
 
@@ -138,7 +148,11 @@ impl<'py> IntoHandle<'py> for &[u8] {
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx; `self` is `len` readable bytes.
         ctx.owned(unsafe {
-            call::ctx_Bytes_FromStringAndSize(ctx.as_ptr(), self.as_ptr().cast(), self.len() as isize)
+            call::ctx_Bytes_FromStringAndSize(
+                ctx.as_ptr(),
+                self.as_ptr().cast(),
+                self.len() as isize,
+            )
         })
     }
 }

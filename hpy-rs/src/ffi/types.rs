@@ -66,4 +66,5 @@ pub type HPyCFunction = Option<unsafe extern "C" fn()>;
 
 #[allow(non_camel_case_types)]
 /// `HPyFunc_visitproc`: the visitor passed to `tp_traverse` (no context).
-pub type HPyFunc_visitproc = Option<unsafe extern "C" fn(*mut HPyField, *mut core::ffi::c_void) -> c_int>;
+pub type HPyFunc_visitproc =
+    Option<unsafe extern "C" fn(*mut HPyField, *mut core::ffi::c_void) -> c_int>;

@@ -64,7 +64,10 @@ impl FunctionDescription {
             format!("from {min} to {max} positional arguments")
         };
         let was = if given == 1 { "was" } else { "were" };
-        exc::TypeError::new_err(format!("{}() takes {takes} but {given} {was} given", self.func_name))
+        exc::TypeError::new_err(format!(
+            "{}() takes {takes} but {given} {was} given",
+            self.func_name
+        ))
     }
 
     fn missing(&self, out: &[HPy]) -> HPyResult<()> {
@@ -76,7 +79,11 @@ impl FunctionDescription {
             return Err(exc::TypeError::new_err(format!(
                 "{}() missing {}: {}",
                 self.func_name,
-                plural(missing.len(), "required positional argument", "required positional arguments"),
+                plural(
+                    missing.len(),
+                    "required positional argument",
+                    "required positional arguments"
+                ),
                 quoted_list(&missing)
             )));
         }
@@ -92,7 +99,11 @@ impl FunctionDescription {
             return Err(exc::TypeError::new_err(format!(
                 "{}() missing {}: {}",
                 self.func_name,
-                plural(missing.len(), "required keyword-only argument", "required keyword-only arguments"),
+                plural(
+                    missing.len(),
+                    "required keyword-only argument",
+                    "required keyword-only arguments"
+                ),
                 quoted_list(&missing)
             )));
         }
@@ -101,7 +112,10 @@ impl FunctionDescription {
 
     /// Binds one keyword argument; returns false if it is not a named parameter.
     fn bind_keyword(&self, name: &str, value: HPy, out: &mut [HPy]) -> HPyResult<bool> {
-        let idx = if let Some(i) = self.positional[self.positional_only..].iter().position(|p| *p == name) {
+        let idx = if let Some(i) = self.positional[self.positional_only..]
+            .iter()
+            .position(|p| *p == name)
+        {
             Some(self.positional_only + i)
         } else {
             self.keyword_only
@@ -192,7 +206,8 @@ impl FunctionDescription {
         let mut varkw = None;
         for i in 0..nkw {
             // SAFETY: valid ctx; `kwnames` is a tuple of `nkw` strs.
-            let name = ctx.owned(unsafe { call::ctx_GetItem_i(ctx.as_ptr(), kwnames, i as isize) })?;
+            let name =
+                ctx.owned(unsafe { call::ctx_GetItem_i(ctx.as_ptr(), kwnames, i as isize) })?;
             let name_str: &str = name.extract()?;
             let value = all[nargs + i];
             if !self.bind_keyword(name_str, value, out)? {
@@ -209,7 +224,11 @@ impl FunctionDescription {
             }
         }
         self.missing(out)?;
-        Ok(Extra { varargs, varkw, keep: Vec::new() })
+        Ok(Extra {
+            varargs,
+            varkw,
+            keep: Vec::new(),
+        })
     }
 
     /// Binds a call with positionals and a keyword dict (`tp_init`, and `tp_new` on CPython).
@@ -258,14 +277,23 @@ impl FunctionDescription {
             }
         }
         self.missing(out)?;
-        Ok(Extra { varargs, varkw, keep })
+        Ok(Extra {
+            varargs,
+            varkw,
+            keep,
+        })
     }
 
     /// Binds a positional-only call (`HPyFunc_VARARGS`).
     ///
     /// # Safety
     /// `args` must point to `nargs` valid handles of the current call.
-    pub unsafe fn bind_positional_only(&self, args: *const HPy, nargs: usize, out: &mut [HPy]) -> HPyResult<()> {
+    pub unsafe fn bind_positional_only(
+        &self,
+        args: *const HPy,
+        nargs: usize,
+        out: &mut [HPy],
+    ) -> HPyResult<()> {
         if nargs > self.positional.len() {
             return Err(self.too_many_positional(nargs));
         }

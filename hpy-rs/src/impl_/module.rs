@@ -2,7 +2,7 @@
 
 use crate::ctx::Ctx;
 use crate::err::HPyResult;
-use crate::ffi::{self, HPyContext, HPy};
+use crate::ffi::{self, HPy, HPyContext};
 use crate::handle::{Borrowed, Handle};
 use core::ffi::c_int;
 

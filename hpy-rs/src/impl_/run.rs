@@ -5,7 +5,7 @@
 use super::panic::raise_panic;
 use crate::ctx::Ctx;
 use crate::err::HPyResult;
-use crate::ffi::{HPyContext, HPy};
+use crate::ffi::{HPy, HPyContext};
 use crate::handle::Handle;
 use core::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,0 +1,11 @@
+use hpy_rs::prelude::*;
+
+#[hpy_module]
+mod m {
+    use hpy_rs::prelude::*;
+
+    #[hpy_function(name = g)]
+    fn f() {}
+}
+
+fn main() {}
