@@ -4,8 +4,10 @@
 
 extern crate proc_macro;
 
+mod class;
 mod exception;
 mod function;
+mod methods;
 mod module;
 mod signature;
 mod utils;
@@ -43,4 +45,22 @@ fn reemit(item: TokenStream, e: syn::Error) -> TokenStream {
     let mut out = item;
     out.extend(TokenStream::from(e.to_compile_error()));
     out
+}
+
+/// Turns a struct into a Python class of the enclosing `#[hpy_module]`.
+#[proc_macro_attribute]
+pub fn hpy_class(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match syn::parse::<syn::ItemStruct>(item.clone()) {
+        Ok(s) => class::expand_class(attr.into(), s).into(),
+        Err(e) => reemit(item, e),
+    }
+}
+
+/// Exposes the methods of an `#[hpy_class]` (constructor, methods, getters, protocols).
+#[proc_macro_attribute]
+pub fn hpy_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match syn::parse::<syn::ItemImpl>(item.clone()) {
+        Ok(i) => methods::expand(attr.into(), i).into(),
+        Err(e) => reemit(item, e),
+    }
 }

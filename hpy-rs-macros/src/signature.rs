@@ -30,6 +30,7 @@ pub struct Param {
 
 /// One Rust parameter of the function.
 #[derive(Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum RustArg {
     /// `ctx: Ctx<'py>`: the call's context.
     Ctx,

@@ -119,12 +119,6 @@ impl Opt {
             }
         }
     }
-    pub fn flag(&self, errors: &mut Errors) -> bool {
-        if self.value.is_some() {
-            errors.err(self.key.span(), format!("`{}` takes no value", self.key));
-        }
-        true
-    }
     pub fn expr(&self, errors: &mut Errors) -> Option<Expr> {
         match &self.value {
             Some(OptValue::Expr(e)) => Some(e.clone()),

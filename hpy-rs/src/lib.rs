@@ -27,6 +27,9 @@
 
 #![warn(missing_docs)]
 
+#[cfg(doctest)]
+mod book_tests;
+pub mod class;
 pub mod conv;
 mod ctx;
 pub mod err;
@@ -39,19 +42,20 @@ pub mod impl_;
 pub mod iter;
 mod object;
 
+pub use class::{Field, Ref, RefMut};
 pub use conv::{FromHandle, IntoHandle};
 pub use ctx::{BuiltinType, Ctx};
 pub use err::{ExcType, HPyErr, HPyResult};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
-pub use hpy_rs_macros::{hpy_exception, hpy_function, hpy_module};
+pub use hpy_rs_macros::{hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module};
 pub use object::{CompareOp, IntoArgs};
 
 /// Everything a module author usually needs.
 pub mod prelude {
     pub use crate::exc;
     pub use crate::{
-        hpy_exception, hpy_function, hpy_module, BuiltinType, Ctx, FromHandle, Global, HPyErr,
-        HPyResult, Handle, IntoHandle,
+        hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module, BuiltinType, CompareOp,
+        Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, Ref, RefMut,
     };
 }

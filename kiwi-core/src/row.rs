@@ -81,19 +81,42 @@ impl Symbol {
 /// One `(symbol, coefficient)` entry of a row.
 pub(crate) type Cell = (Symbol, f64);
 
+/// Bit of `symbol` in a row's membership filter.
+#[inline]
+fn filter_bit(symbol: Symbol) -> u64 {
+    1u64 << (symbol.id() & 63)
+}
+
 /// A linear row `constant + sum(coefficient * symbol)`, cells sorted by symbol.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// `filter` is a superset of `filter_bit(s)` over the row's symbols: a
+/// cleared bit proves a symbol absent without searching the cells.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Row {
     pub(crate) constant: f64,
+    filter: u64,
     pub(crate) cells: Vec<Cell>,
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.constant == other.constant && self.cells == other.cells
+    }
 }
 
 impl Row {
     pub(crate) fn new(constant: f64) -> Row {
         Row {
             constant,
+            filter: 0,
             cells: Vec::new(),
         }
+    }
+
+    /// Whether `symbol` may be in the row (no false negatives).
+    #[inline]
+    fn may_contain(&self, symbol: Symbol) -> bool {
+        self.filter & filter_bit(symbol) != 0
     }
 
     #[inline]
@@ -116,6 +139,9 @@ impl Row {
     /// Coefficient of `symbol`, `0.0` when absent.
     #[inline]
     pub(crate) fn coefficient_for(&self, symbol: Symbol) -> f64 {
+        if !self.may_contain(symbol) {
+            return 0.0;
+        }
         match self.find(symbol) {
             Ok(i) => self.cells[i].1,
             Err(_) => 0.0,
@@ -125,7 +151,7 @@ impl Row {
     /// Whether `symbol` has a cell in this row.
     #[inline]
     pub(crate) fn contains(&self, symbol: Symbol) -> bool {
-        self.find(symbol).is_ok()
+        self.may_contain(symbol) && self.find(symbol).is_ok()
     }
 
     /// Adds `value` to the constant and returns the new constant.
@@ -149,6 +175,7 @@ impl Row {
             Err(i) => {
                 if !near_zero(coefficient) {
                     self.cells.insert(i, (symbol, coefficient));
+                    self.filter |= filter_bit(symbol);
                 }
             }
         }
@@ -158,52 +185,29 @@ impl Row {
     /// become near zero. `scratch` is a reusable buffer.
     pub(crate) fn insert_row(&mut self, other: &Row, coefficient: f64, scratch: &mut Vec<Cell>) {
         self.constant += other.constant * coefficient;
-        if other.cells.is_empty() {
-            return;
-        }
         if other.cells.len() == 1 {
             let (s, c) = other.cells[0];
             self.insert_symbol(s, c * coefficient);
-            return;
+        } else if !other.cells.is_empty() {
+            self.merge(&other.cells, coefficient, scratch);
         }
-        scratch.clear();
-        scratch.reserve(self.cells.len() + other.cells.len());
-        let a = &self.cells;
-        let b = &other.cells;
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            let (sa, ca) = a[i];
-            let (sb, cb) = b[j];
-            match sa.cmp(&sb) {
-                Ordering::Less => {
-                    scratch.push((sa, ca));
-                    i += 1;
-                }
-                Ordering::Greater => {
-                    let v = cb * coefficient;
-                    if !near_zero(v) {
-                        scratch.push((sb, v));
-                    }
-                    j += 1;
-                }
-                Ordering::Equal => {
-                    let v = ca + cb * coefficient;
-                    if !near_zero(v) {
-                        scratch.push((sa, v));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-            }
+    }
+
+    /// Rebuilds the cells as `cells + coefficient * other`, dropping
+    /// near-zero sums. Each coefficient is computed exactly as the sequence
+    /// of `cell += other * coefficient` updates kiwi performs would.
+    ///
+    /// `scratch` is a reusable buffer; it is only ever grown, and the result
+    /// is copied back into `self.cells` (which keeps its allocation).
+    fn merge(&mut self, other: &[Cell], coefficient: f64, scratch: &mut Vec<Cell>) {
+        let total = self.cells.len() + other.len();
+        if scratch.len() < total {
+            scratch.resize(total.next_power_of_two(), (Symbol(0), 0.0));
         }
-        scratch.extend_from_slice(&a[i..]);
-        for &(sb, cb) in &b[j..] {
-            let v = cb * coefficient;
-            if !near_zero(v) {
-                scratch.push((sb, v));
-            }
-        }
-        std::mem::swap(&mut self.cells, scratch);
+        let (k, filter) = merge_cells(&mut scratch[..total], &self.cells, other, coefficient);
+        self.cells.clear();
+        self.cells.extend_from_slice(&scratch[..k]);
+        self.filter = filter;
     }
 
     /// Removes the cell of `symbol`, if any.
@@ -231,9 +235,12 @@ impl Row {
             .expect("solve_for: symbol is not in the row");
         let coefficient = -1.0 / self.cells.remove(i).1;
         self.constant *= coefficient;
+        let mut filter = 0u64;
         for cell in &mut self.cells {
             cell.1 *= coefficient;
+            filter |= filter_bit(cell.0);
         }
+        self.filter = filter;
     }
 
     /// Solves `lhs = row` for `rhs`: the row becomes the definition of `rhs`.
@@ -242,9 +249,16 @@ impl Row {
         self.solve_for(rhs);
     }
 
-    /// Replaces `symbol` with `row` (its definition). Returns whether the
-    /// symbol was present.
+    /// Replaces `symbol` with `row` (its definition, which must not contain
+    /// `symbol`). Returns whether the symbol was present.
+    #[inline(always)]
     pub(crate) fn substitute(&mut self, symbol: Symbol, row: &Row, scratch: &mut Vec<Cell>) -> bool {
+        // Fast rejection keeps the common "symbol absent" case inline.
+        self.may_contain(symbol) && self.substitute_slow(symbol, row, scratch)
+    }
+
+    #[inline(never)]
+    fn substitute_slow(&mut self, symbol: Symbol, row: &Row, scratch: &mut Vec<Cell>) -> bool {
         match self.find(symbol) {
             Ok(i) => {
                 let coefficient = self.cells.remove(i).1;
@@ -254,6 +268,52 @@ impl Row {
             Err(_) => false,
         }
     }
+}
+
+/// Merges sorted `a` with `coefficient * b` into `out` (of length at least
+/// `a.len() + b.len()`), dropping near-zero results. Returns the number of
+/// cells written and their membership filter.
+#[inline]
+fn merge_cells(out: &mut [Cell], a: &[Cell], b: &[Cell], coefficient: f64) -> (usize, u64) {
+    let mut filter = 0;
+    let mut k = 0;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (sa, ca) = a[i];
+        let (sb, cb) = b[j];
+        let (symbol, value) = if sa < sb {
+            i += 1;
+            (sa, ca)
+        } else if sb < sa {
+            j += 1;
+            (sb, cb * coefficient)
+        } else {
+            i += 1;
+            j += 1;
+            (sa, ca + cb * coefficient)
+        };
+        // Cells copied from `a` are never near zero, so one check serves
+        // all three cases.
+        if !near_zero(value) {
+            out[k] = (symbol, value);
+            k += 1;
+            filter |= filter_bit(symbol);
+        }
+    }
+    for &(sa, ca) in &a[i..] {
+        out[k] = (sa, ca);
+        k += 1;
+        filter |= filter_bit(sa);
+    }
+    for &(sb, cb) in &b[j..] {
+        let v = cb * coefficient;
+        if !near_zero(v) {
+            out[k] = (sb, v);
+            k += 1;
+            filter |= filter_bit(sb);
+        }
+    }
+    (k, filter)
 }
 
 /// The basic rows of the tableau, ordered by their basic symbol.
@@ -278,6 +338,26 @@ impl Tableau {
                 self.rows.insert(i, row);
             }
         }
+    }
+
+    /// Moves the row at `index` to the key `symbol` (not yet present),
+    /// keeping the keys sorted, and stores `row` there.
+    pub(crate) fn rekey(&mut self, index: usize, symbol: Symbol, row: Row) {
+        let target = match self.keys.binary_search(&symbol) {
+            Ok(_) => unreachable!("rekey: symbol already basic"),
+            Err(t) => t,
+        };
+        let slot = if target > index {
+            self.keys[index..target].rotate_left(1);
+            self.rows[index..target].rotate_left(1);
+            target - 1
+        } else {
+            self.keys[target..=index].rotate_right(1);
+            self.rows[target..=index].rotate_right(1);
+            target
+        };
+        self.keys[slot] = symbol;
+        self.rows[slot] = row;
     }
 
     /// Removes the row at position `index`.

@@ -385,7 +385,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
         match subject {
             Some(subject) => {
                 row.solve_for(subject);
-                self.substitute(subject, &row);
+                self.substitute(subject, &row, None);
                 self.tableau.insert(subject, row);
             }
             None => {
@@ -505,7 +505,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
                 return Ok(false);
             };
             row.solve_for_pair(art, entering);
-            self.substitute(entering, &row);
+            self.substitute(entering, &row, None);
             self.put_row(entering, row);
         }
         for (key, row) in self.tableau.keys.iter().zip(self.tableau.rows.iter_mut()) {
@@ -555,16 +555,25 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     /// Replaces `symbol` by `row` everywhere (tableau, objective, artificial
     /// objective) and records the non-external rows left with a negative
     /// constant as infeasible.
-    fn substitute(&mut self, symbol: Symbol, row: &Row) {
+    ///
+    /// The row at position `skip`, if any, is treated as absent (it is the
+    /// pivot row, temporarily out of the tableau).
+    fn substitute(&mut self, symbol: Symbol, row: &Row, skip: Option<usize>) {
         let scratch = &mut self.scratch;
-        for (key, r) in self.tableau.keys.iter().zip(self.tableau.rows.iter_mut()) {
+        let skip = skip.unwrap_or(usize::MAX);
+        let keys = &self.tableau.keys;
+        let rows = &mut self.tableau.rows;
+        for (i, (key, r)) in keys.iter().zip(rows.iter_mut()).enumerate() {
+            if i == skip {
+                continue;
+            }
             if let Some(journal) = self.journal.as_mut() {
                 if r.contains(symbol) {
                     journal.push((*key, Some(r.clone())));
                 }
             }
             r.substitute(symbol, row, scratch);
-            if !key.is_external() && r.constant < 0.0 {
+            if r.constant < 0.0 && !key.is_external() {
                 self.infeasible.push(*key);
             }
         }
@@ -576,10 +585,15 @@ impl<V: Copy + Eq + Hash> Solver<V> {
 
     /// Pivots `entering` into the basis in place of the row at `index`.
     fn pivot(&mut self, index: usize, entering: Symbol) {
-        let (leaving, mut row) = self.take_row(index);
+        let leaving = self.tableau.keys[index];
+        let mut row = std::mem::take(&mut self.tableau.rows[index]);
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push((leaving, Some(row.clone())));
+            journal.push((entering, None));
+        }
         row.solve_for_pair(leaving, entering);
-        self.substitute(entering, &row);
-        self.put_row(entering, row);
+        self.substitute(entering, &row, Some(index));
+        self.tableau.rekey(index, entering, row);
     }
 
     /// Primal simplex on the main or artificial objective.
@@ -707,7 +721,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
             };
             let (leaving, mut row) = self.tableau.remove_at(i);
             row.solve_for_pair(leaving, tag.marker);
-            self.substitute(tag.marker, &row);
+            self.substitute(tag.marker, &row, None);
         }
         self.optimize(Objective::Main)
     }
@@ -972,3 +986,4 @@ mod tests {
         }
     }
 }
+

@@ -1,0 +1,9 @@
+# Built by bench/run.py from a copy in bench/_build/, once per interpreter:
+# `python setup.py build_ext --inplace` (CPython, and PyPy through cpyext).
+from setuptools import setup, Extension
+
+setup(
+    name="bench_capi",
+    version="0.0.0",
+    ext_modules=[Extension("bench_capi", sources=["bench_capi.c"])],
+)

@@ -1,0 +1,72 @@
+//! `hpyrs_bench`: the benchmark API of `bench/` (see `bench/README.md`), written with hpy-rs.
+//! The same API exists in C (HPy and the CPython C API), PyO3 and pure Python; `bench/run.py`
+//! times all of them on CPython and PyPy.
+
+/// The benchmark API.
+#[hpy_rs::hpy_module]
+mod hpyrs_bench {
+    use hpy_rs::prelude::*;
+
+    // TODO(classes): add `Point(x, y)` (float attributes `x`, `y`, method `norm()`) once
+    // `#[hpy_class]` exists; bench/run.py skips the Point rows while `hpyrs_bench.Point` is
+    // missing.
+
+    /// Do nothing, return None.
+    #[hpy_function]
+    fn noop() {}
+
+    /// `a + b` for 64-bit integers; OverflowError if the result does not fit.
+    #[hpy_function]
+    fn add_ints(a: i64, b: i64) -> HPyResult<i64> {
+        a.checked_add(b)
+            .ok_or_else(|| exc::OverflowError::new_err("result does not fit in a 64-bit integer"))
+    }
+
+    /// `add_ints` with positional-only parameters (the `VARARGS` convention instead of
+    /// `KEYWORDS`): an extra row of the benchmark.
+    #[hpy_function(signature = (a, b, /))]
+    fn add_ints_po(a: i64, b: i64) -> HPyResult<i64> {
+        a.checked_add(b)
+            .ok_or_else(|| exc::OverflowError::new_err("result does not fit in a 64-bit integer"))
+    }
+
+    /// `a + b` with `b` optional (benchmarked as `add_kw(1, b=2)`).
+    #[hpy_function(signature = (a, b = 0))]
+    fn add_kw(a: i64, b: i64) -> HPyResult<i64> {
+        a.checked_add(b)
+            .ok_or_else(|| exc::OverflowError::new_err("result does not fit in a 64-bit integer"))
+    }
+
+    /// The number of positional arguments.
+    #[hpy_function(signature = (*args))]
+    fn varargs(args: &Handle<'_>) -> HPyResult<usize> {
+        args.len()
+    }
+
+    /// The tuple `(a, b, c)`.
+    #[hpy_function]
+    fn make_tuple<'py>(
+        a: Handle<'py>,
+        b: Handle<'py>,
+        c: Handle<'py>,
+    ) -> (Handle<'py>, Handle<'py>, Handle<'py>) {
+        (a, b, c)
+    }
+
+    /// The sum of a list of floats, walking it with `len()` + `get_index()`.
+    #[hpy_function]
+    fn sum_list(lst: &Handle<'_>) -> HPyResult<f64> {
+        let n = lst.len()?;
+        let mut total = 0.0;
+        for i in 0..n {
+            total += lst.get_index(i as isize)?.extract::<f64>()?;
+        }
+        Ok(total)
+    }
+
+    /// `sum_list` through `Vec<f64>` extraction: an extra row of the benchmark.
+    #[hpy_function]
+    fn sum_list_vec(lst: Vec<f64>) -> f64 {
+        lst.iter().sum()
+    }
+}

@@ -1,0 +1,42 @@
+//! Compiles (and runs) every Rust code block of the book and the README as a doctest:
+//! `cargo test -p hpy-rs --doc`. Only built for doctests.
+
+/// The README.
+#[doc = include_str!("../../README.md")]
+pub struct Readme;
+
+/// Book: Introduction.
+#[doc = include_str!("../../book/src/introduction.md")]
+pub struct Introduction;
+
+/// Book: Getting started.
+#[doc = include_str!("../../book/src/getting-started.md")]
+pub struct GettingStarted;
+
+/// Book: Functions.
+#[doc = include_str!("../../book/src/functions.md")]
+pub struct Functions;
+
+/// Book: Conversions.
+#[doc = include_str!("../../book/src/conversions.md")]
+pub struct Conversions;
+
+/// Book: Errors and exceptions.
+#[doc = include_str!("../../book/src/errors.md")]
+pub struct Errors;
+
+/// Book: Calling Python from Rust.
+#[doc = include_str!("../../book/src/calling-python.md")]
+pub struct CallingPython;
+
+/// Book: Globals and module setup.
+#[doc = include_str!("../../book/src/globals.md")]
+pub struct Globals;
+
+/// Book: Debug mode and testing.
+#[doc = include_str!("../../book/src/debug-and-testing.md")]
+pub struct DebugAndTesting;
+
+/// Book: Runtime notes.
+#[doc = include_str!("../../book/src/runtime-notes.md")]
+pub struct RuntimeNotes;

@@ -1,0 +1,198 @@
+//! The instance payload and its runtime borrow flag.
+
+use super::HPyClass;
+use crate::conv::FromHandle;
+use crate::ctx::Ctx;
+use crate::err::{HPyErr, HPyResult};
+use crate::exc;
+use crate::ffi::call;
+use crate::handle::Handle;
+use core::cell::{Cell, UnsafeCell};
+use core::mem::MaybeUninit;
+use core::ops::{Deref, DerefMut};
+
+/// The payload of an instance of class `T`: HPy allocates it zeroed, so `init == false` and
+/// `borrow == 0` until a constructor stores the value.
+#[repr(C)]
+pub struct ClassCell<T> {
+    borrow: Cell<isize>,
+    init: Cell<bool>,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+const EXCLUSIVE: isize = -1;
+
+impl<T: HPyClass> ClassCell<T> {
+    /// The payload of `obj`, after checking `obj` is an instance of `T`.
+    pub fn of<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a ClassCell<T>> {
+        let ctx = obj.ctx();
+        let ty = T::type_object(ctx)?;
+        if !obj.is_instance(&ty) {
+            return Err(HPyErr::wrong_type(T::NAME, obj));
+        }
+        // SAFETY: `obj` is an instance of `T`'s type, whose payload is a `ClassCell<T>`.
+        Ok(unsafe { Self::of_unchecked(obj) })
+    }
+
+    /// The payload of `obj` without a type check.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of `T`'s type.
+    #[inline(always)]
+    pub unsafe fn of_unchecked<'a>(obj: &'a Handle<'_>) -> &'a ClassCell<T> {
+        // SAFETY: the caller guarantees the type; the payload outlives the handle borrow.
+        unsafe {
+            &*(call::ctx_AsStruct_Object(obj.ctx().as_ptr(), obj.as_raw()) as *const ClassCell<T>)
+        }
+    }
+
+    /// Stores the value of a freshly allocated instance.
+    pub(crate) fn init(&self, value: T) {
+        debug_assert!(!self.init.get());
+        // SAFETY: the instance was just created and nothing else can reach it yet.
+        unsafe { (*self.value.get()).write(value) };
+        self.init.set(true);
+    }
+
+    fn check_init(&self) -> HPyResult<()> {
+        if self.init.get() {
+            Ok(())
+        } else {
+            Err(exc::RuntimeError::new_err(format!(
+                "{} object is not initialized",
+                T::NAME
+            )))
+        }
+    }
+
+    /// A shared borrow; `RuntimeError` while mutably borrowed.
+    #[inline]
+    pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
+        self.check_init()?;
+        let b = self.borrow.get();
+        if b == EXCLUSIVE {
+            return Err(exc::RuntimeError::new_err(format!(
+                "Already mutably borrowed: {}",
+                T::NAME
+            )));
+        }
+        self.borrow.set(b + 1);
+        Ok(Ref { cell: self })
+    }
+
+    /// An exclusive borrow; `RuntimeError` while borrowed.
+    #[inline]
+    pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
+        self.check_init()?;
+        if self.borrow.get() != 0 {
+            return Err(exc::RuntimeError::new_err(format!(
+                "Already borrowed: {}",
+                T::NAME
+            )));
+        }
+        self.borrow.set(EXCLUSIVE);
+        Ok(RefMut { cell: self })
+    }
+
+    /// Drops the value (from `tp_destroy`).
+    ///
+    /// # Safety
+    /// Called once, when the object is being freed.
+    pub(crate) unsafe fn destroy(&self) {
+        if self.init.replace(false) {
+            // SAFETY: initialised, and this is the last access.
+            unsafe { (*self.value.get()).assume_init_drop() }
+        }
+    }
+
+    /// A raw pointer to the value, for `tp_traverse` (which may run during a borrow).
+    pub(crate) fn value_ptr(&self) -> Option<*const T> {
+        // SAFETY: reading the init flag only.
+        self.init.get().then(|| self.value.get() as *const T)
+    }
+}
+
+/// A shared borrow of an instance's payload.
+pub struct Ref<'a, T: HPyClass> {
+    cell: &'a ClassCell<T>,
+}
+
+impl<T: HPyClass> Deref for Ref<'_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: initialised, and the borrow flag excludes writers while `self` lives.
+        unsafe { (*self.cell.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: HPyClass> Drop for Ref<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.cell.borrow.set(self.cell.borrow.get() - 1);
+    }
+}
+
+/// An exclusive borrow of an instance's payload.
+pub struct RefMut<'a, T: HPyClass> {
+    cell: &'a ClassCell<T>,
+}
+
+impl<T: HPyClass> Deref for RefMut<'_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: initialised; the exclusive flag is held by `self`.
+        unsafe { (*self.cell.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: HPyClass> DerefMut for RefMut<'_, T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: initialised; the exclusive flag is held by `self`.
+        unsafe { (*self.cell.value.get()).assume_init_mut() }
+    }
+}
+
+impl<T: HPyClass> Drop for RefMut<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.cell.borrow.set(0);
+    }
+}
+
+impl<'a, 'py, T: HPyClass> FromHandle<'a, 'py> for Ref<'a, T> {
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        ClassCell::<T>::of(obj)?.borrow()
+    }
+}
+
+impl<'a, 'py, T: HPyClass> FromHandle<'a, 'py> for RefMut<'a, T> {
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        ClassCell::<T>::of(obj)?.borrow_mut()
+    }
+}
+
+/// Creates a new instance of `T` holding `value` (used by the generated `IntoHandle`).
+pub fn new_instance<'py, T: HPyClass>(ctx: Ctx<'py>, value: T) -> HPyResult<Handle<'py>> {
+    let ty = T::type_object(ctx)?;
+    new_instance_of_type(ctx, &ty, value)
+}
+
+/// Creates a new instance of type `ty` (T's type) holding `value`.
+pub fn new_instance_of_type<'py, T: HPyClass>(
+    ctx: Ctx<'py>,
+    ty: &Handle<'py>,
+    value: T,
+) -> HPyResult<Handle<'py>> {
+    let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
+    // SAFETY: valid ctx and a type handle of a pure type with a `ClassCell<T>` payload.
+    let h = ctx.owned(unsafe { call::ctx_New(ctx.as_ptr(), ty.as_raw(), &mut data) })?;
+    // SAFETY: `HPy_New` returned a zeroed payload of `basicsize` bytes for this instance.
+    let cell = unsafe { &*(data as *const ClassCell<T>) };
+    cell.init(value);
+    Ok(h)
+}

@@ -1,0 +1,16 @@
+//! Layer 4, classes: Rust structs as pure HPy types (builtin shape Object).
+//!
+//! The payload of every instance is a [`ClassCell<T>`]: a borrow flag plus the value. Methods
+//! borrow it through [`Ref`] (shared) and [`RefMut`] (exclusive); a conflicting borrow (e.g.
+//! `a.f(a)` where `f` takes `&mut self`) raises `RuntimeError` instead of aliasing, so no
+//! Python code can reach undefined behaviour. Python objects held by a payload live in
+//! [`Field`]s, which `tp_traverse` visits (generated), and the payload's `Drop` runs from
+//! `tp_destroy`, where no [`crate::Ctx`] exists, so it cannot call into Python.
+
+mod cell;
+mod create;
+mod field;
+
+pub use cell::{new_instance, new_instance_of_type, ClassCell, Ref, RefMut};
+pub use create::{add_class, HPyClass};
+pub use field::Field;
