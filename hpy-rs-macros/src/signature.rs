@@ -134,7 +134,7 @@ pub fn render_default(e: &Expr) -> String {
             }
             _ => "...".into(),
         },
-        Expr::Path(p) if p.path.is_ident("None") => "None".into(),
+        Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "None") => "None".into(),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
             format!("-{}", render_default(&u.expr))
         }
