@@ -46,12 +46,32 @@ fn main() {
     }
     let elapsed = start.elapsed();
     let per_cycle = elapsed.as_secs_f64() * 1e6 / cycles as f64;
+
+    // Smooth resizing: small steps, as when dragging a window edge.
+    let start = Instant::now();
+    for k in 0..cycles {
+        let t = (k % 2000) as f64;
+        let w = 400.0 + if t < 1000.0 { t } else { 2000.0 - t } * 0.5;
+        let h = 80.0 + (k % 40) as f64 * 0.25;
+        solver.suggest_value(layout::W, w).unwrap();
+        solver.suggest_value(layout::H, h).unwrap();
+        solver.update_variables(|var, value| values[var as usize] = value);
+        checksum += black_box(&values)[2];
+    }
+    let smooth_per_cycle = start.elapsed().as_secs_f64() * 1e6 / cycles as f64;
     println!(
         "layout_bench: {} variables, {} constraints + 2 edit variables",
         solver.variable_count(),
         solver.constraint_count()
     );
-    println!("build: {build_us:.1} µs per solver");
-    println!("{cycles} cycles (2x suggest_value + update_variables): {per_cycle:.3} µs/cycle");
+    if builds > 0 {
+        println!("build: {build_us:.1} µs per solver ({builds} builds)");
+    }
+    println!(
+        "{cycles} cycles (2x suggest_value + update_variables), random jumps: {per_cycle:.3} µs/cycle"
+    );
+    println!(
+        "{cycles} cycles (2x suggest_value + update_variables), smooth resize: {smooth_per_cycle:.3} µs/cycle"
+    );
     println!("checksum {checksum}");
 }

@@ -1,9 +1,29 @@
 //! `kiwi-core`: an incremental Cassowary linear constraint solver with the
-//! semantics of the kiwi C++ library (version 1.3).
+//! semantics of the kiwi C++ library (version 1.3, as shipped in kiwisolver
+//! 1.3.2), written from the published algorithm in safe Rust.
 //!
 //! The solver is generic over the caller's variable key `V` (any
 //! `Copy + Eq + Hash` type, e.g. a `u64` id); constraints are identified by
 //! caller-chosen `u64` ids.
+//!
+//! # Fidelity to kiwi
+//!
+//! Symbols, row operations, pivot choices (including tie-breaking by symbol
+//! creation order), the dual simplex after [`Solver::suggest_value`] and the
+//! near-zero threshold (`1e-8`) follow kiwi, so results agree bit for bit
+//! with kiwisolver 1.3.2 (see `tests/kiwi_golden.rs`), given two things:
+//!
+//! * Terms are processed in the order of [`Constraint::terms`]. kiwi orders
+//!   a constraint's terms by the address of its variables; a different order
+//!   can change the last bits of results and, through them, rare tie-breaks.
+//! * After an [`Error::UnsatisfiableConstraint`], kiwi keeps the pivots of
+//!   its failed phase-one attempt (so values can change); this solver
+//!   restores its previous state unless
+//!   [`Solver::set_restore_on_unsatisfiable`]`(false)` asks for kiwi's
+//!   behaviour.
+//!
+//! [`Solver::dumps`] reproduces kiwi's debug dump format (which prints rows
+//! without their constants).
 //!
 //! ```
 //! use kiwi_core::{strength, Constraint, RelationalOperator, Solver};

@@ -5,14 +5,11 @@ use std::cmp::Ordering;
 /// Threshold under which a value is treated as zero.
 pub(crate) const EPSILON: f64 = 1.0e-8;
 
-/// `|value| < 1e-8` (false for NaN).
-#[inline]
+/// `|value| < 1e-8` (false for NaN), i.e. kiwi's
+/// `value < 0 ? -value < eps : value < eps`.
+#[inline(always)]
 pub(crate) fn near_zero(value: f64) -> bool {
-    if value < 0.0 {
-        -value < EPSILON
-    } else {
-        value < EPSILON
-    }
+    value.abs() < EPSILON
 }
 
 /// Kind of a tableau symbol.
@@ -252,7 +249,12 @@ impl Row {
     /// Replaces `symbol` with `row` (its definition, which must not contain
     /// `symbol`). Returns whether the symbol was present.
     #[inline(always)]
-    pub(crate) fn substitute(&mut self, symbol: Symbol, row: &Row, scratch: &mut Vec<Cell>) -> bool {
+    pub(crate) fn substitute(
+        &mut self,
+        symbol: Symbol,
+        row: &Row,
+        scratch: &mut Vec<Cell>,
+    ) -> bool {
         // Fast rejection keeps the common "symbol absent" case inline.
         self.may_contain(symbol) && self.substitute_slow(symbol, row, scratch)
     }
@@ -281,20 +283,22 @@ fn merge_cells(out: &mut [Cell], a: &[Cell], b: &[Cell], coefficient: f64) -> (u
     while i < a.len() && j < b.len() {
         let (sa, ca) = a[i];
         let (sb, cb) = b[j];
-        let (symbol, value) = if sa < sb {
+        // Cells of `a` that `b` does not touch are kept as they are (even a
+        // near-zero one left by `solve_for`); computed values are filtered.
+        let (symbol, value, keep) = if sa < sb {
             i += 1;
-            (sa, ca)
+            (sa, ca, true)
         } else if sb < sa {
             j += 1;
-            (sb, cb * coefficient)
+            let v = cb * coefficient;
+            (sb, v, !near_zero(v))
         } else {
             i += 1;
             j += 1;
-            (sa, ca + cb * coefficient)
+            let v = ca + cb * coefficient;
+            (sa, v, !near_zero(v))
         };
-        // Cells copied from `a` are never near zero, so one check serves
-        // all three cases.
-        if !near_zero(value) {
+        if keep {
             out[k] = (symbol, value);
             k += 1;
             filter |= filter_bit(symbol);

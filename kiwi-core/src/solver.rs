@@ -15,7 +15,9 @@ pub enum Error {
     /// The constraint id is already in the solver.
     DuplicateConstraint,
     /// A required constraint cannot be satisfied together with the existing
-    /// required constraints. The solver state is left unchanged.
+    /// required constraints. The constraint is not added and, by default, the
+    /// solver state is left unchanged (see
+    /// [`Solver::set_restore_on_unsatisfiable`]).
     UnsatisfiableConstraint,
     /// The constraint id is not in the solver.
     UnknownConstraint,
@@ -35,9 +37,7 @@ impl fmt::Display for Error {
             Error::DuplicateConstraint => f.write_str("the constraint has already been added"),
             Error::UnsatisfiableConstraint => f.write_str("the constraint cannot be satisfied"),
             Error::UnknownConstraint => f.write_str("the constraint has not been added"),
-            Error::DuplicateEditVariable => {
-                f.write_str("the edit variable has already been added")
-            }
+            Error::DuplicateEditVariable => f.write_str("the edit variable has already been added"),
             Error::UnknownEditVariable => f.write_str("the edit variable has not been added"),
             Error::BadRequiredStrength => {
                 f.write_str("a required strength cannot be used in this context")
@@ -73,6 +73,26 @@ struct EditRecord<V> {
     tag: Tag,
     constant: f64,
     seq: u64,
+    /// Where a suggested delta goes, valid while `plan_version` equals the
+    /// solver's `version`.
+    plan: EditPlan,
+    plan_version: u64,
+}
+
+/// Cached result of locating an edit constraint's error symbols in the
+/// tableau (kiwi searches for them on every `suggestValue`).
+#[derive(Clone, Debug, Default)]
+enum EditPlan {
+    /// Not computed yet.
+    #[default]
+    Stale,
+    /// The marker (plus error) is basic, in the row at this index.
+    Marker(usize),
+    /// The other (minus error) symbol is basic, in the row at this index.
+    Other(usize),
+    /// Neither is basic: rows (index, coefficient of the marker) holding the
+    /// marker, in tableau order.
+    Rows(Vec<(usize, f64)>),
 }
 
 /// Which objective [`Solver::optimize`] works on.
@@ -105,6 +125,11 @@ pub struct Solver<V> {
     seq_tick: u64,
     scratch: Vec<Cell>,
     journal: Option<Journal>,
+    /// Bumped whenever row cells or row positions may change (anything but
+    /// constant updates); invalidates cached edit plans.
+    version: u64,
+    /// Undo the effects of a failed (unsatisfiable) `add_constraint`.
+    restore_on_unsatisfiable: bool,
 }
 
 impl<V: Copy + Eq + Hash> Default for Solver<V> {
@@ -129,6 +154,8 @@ impl<V: Copy + Eq + Hash> Solver<V> {
             seq_tick: 0,
             scratch: Vec::new(),
             journal: None,
+            version: 1,
+            restore_on_unsatisfiable: true,
         }
     }
 
@@ -141,7 +168,9 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     /// Errors: [`Error::DuplicateConstraint`] if `id` is already present,
     /// [`Error::UnsatisfiableConstraint`] if it is a required constraint that
     /// conflicts with the required constraints already in the solver (the
-    /// solver is then left as it was, apart from remembering the variables).
+    /// solver is then left as it was, apart from remembering the variables;
+    /// see [`Solver::set_restore_on_unsatisfiable`] for kiwi's exact
+    /// behaviour instead).
     pub fn add_constraint(&mut self, id: u64, constraint: Constraint<V>) -> Result<(), Error> {
         if self.constraints.contains_key(&id) {
             return Err(Error::DuplicateConstraint);
@@ -157,6 +186,26 @@ impl<V: Copy + Eq + Hash> Solver<V> {
             },
         );
         self.optimize(Objective::Main)
+    }
+
+    /// Chooses what an [`Error::UnsatisfiableConstraint`] from
+    /// [`Solver::add_constraint`] leaves behind.
+    ///
+    /// `true` (the default): the tableau is restored, so values and
+    /// [`Solver::dumps`] are exactly as before the call. `false`: the
+    /// tableau is left as kiwi 1.3 leaves it after its phase-one attempt
+    /// (same basis changes, so later results match kiwi bit for bit, but
+    /// variables may read different values and a required constraint may
+    /// appear violated). In both modes the constraint is not added, and
+    /// variables first seen in it stay known to the solver, as in kiwi.
+    pub fn set_restore_on_unsatisfiable(&mut self, restore: bool) {
+        self.restore_on_unsatisfiable = restore;
+    }
+
+    /// Whether a failed `add_constraint` restores the previous state (see
+    /// [`Solver::set_restore_on_unsatisfiable`]).
+    pub fn restore_on_unsatisfiable(&self) -> bool {
+        self.restore_on_unsatisfiable
     }
 
     /// Removes the constraint with caller id `id`.
@@ -208,6 +257,8 @@ impl<V: Copy + Eq + Hash> Solver<V> {
                 tag,
                 constant: 0.0,
                 seq,
+                plan: EditPlan::Stale,
+                plan_version: 0,
             },
         );
         self.optimize(Objective::Main)
@@ -237,8 +288,36 @@ impl<V: Copy + Eq + Hash> Solver<V> {
         let record = self.edits.get_mut(&var).ok_or(Error::UnknownEditVariable)?;
         let delta = value - record.constant;
         record.constant = value;
-        let Tag { marker, other } = record.tag;
-        self.apply_edit_delta(marker, other, delta);
+        let tableau = &mut self.tableau;
+        if record.plan_version != self.version {
+            record.plan_version = self.version;
+            plan_edit(tableau, record.tag, &mut record.plan);
+        }
+        // Same effect, in the same order, as kiwi's search: a basic marker
+        // row takes `-delta`, else a basic "other" row takes `+delta`, else
+        // every row holding the marker takes `delta * coefficient`.
+        match &record.plan {
+            EditPlan::Marker(i) => {
+                if tableau.rows[*i].add(-delta) < 0.0 {
+                    self.infeasible.push(tableau.keys[*i]);
+                }
+            }
+            EditPlan::Other(i) => {
+                if tableau.rows[*i].add(delta) < 0.0 {
+                    self.infeasible.push(tableau.keys[*i]);
+                }
+            }
+            EditPlan::Rows(rows) => {
+                for &(i, coefficient) in rows {
+                    if tableau.rows[i].add(delta * coefficient) < 0.0
+                        && !tableau.keys[i].is_external()
+                    {
+                        self.infeasible.push(tableau.keys[i]);
+                    }
+                }
+            }
+            EditPlan::Stale => unreachable!("edit plan computed above"),
+        }
         self.dual_optimize()
     }
 
@@ -287,6 +366,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
         self.artificial = None;
         self.journal = None;
         self.id_tick = 1;
+        self.version += 1;
     }
 
     /// A text dump of the solver state in kiwi's debug format.
@@ -374,6 +454,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     /// Puts the constraint's row into the tableau (without the final
     /// optimization) and returns its tag.
     fn insert_constraint(&mut self, constraint: &Constraint<V>) -> Result<Tag, Error> {
+        self.version += 1;
         let (mut row, tag) = self.create_row(constraint);
         let mut subject = choose_subject(&row, &tag);
         if subject.is_none() && row.cells.iter().all(|&(s, _)| s.is_dummy()) {
@@ -467,7 +548,15 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     /// Adds `row` through an artificial variable (phase one). Returns whether
     /// the constraint is satisfiable; when it is not, the tableau, objective
     /// and infeasible list are restored to their state before the call.
+    ///
+    /// Without `restore_on_unsatisfiable`, a failure leaves the tableau as
+    /// kiwi 1.3 does (pivoted, artificial variable removed).
     fn add_with_artificial_variable(&mut self, row: Row) -> Result<bool, Error> {
+        if !self.restore_on_unsatisfiable {
+            let result = self.artificial_phase(row);
+            self.artificial = None;
+            return result;
+        }
         let saved_objective = self.objective.clone();
         let saved_infeasible = self.infeasible.len();
         self.journal = Some(Vec::new());
@@ -492,7 +581,8 @@ impl<V: Copy + Eq + Hash> Solver<V> {
             .artificial
             .take()
             .is_some_and(|a| near_zero(a.constant));
-        if !success {
+        if !success && self.journal.is_some() {
+            // Everything is about to be rolled back.
             return Ok(false);
         }
         if let Some(i) = self.tableau.find(art) {
@@ -521,6 +611,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     }
 
     fn rollback(&mut self, journal: Journal, objective: Row, infeasible_len: usize) {
+        self.version += 1;
         for (symbol, previous) in journal.into_iter().rev() {
             match (self.tableau.find(symbol), previous) {
                 (Some(i), Some(row)) => self.tableau.rows[i] = row,
@@ -559,6 +650,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
     /// The row at position `skip`, if any, is treated as absent (it is the
     /// pivot row, temporarily out of the tableau).
     fn substitute(&mut self, symbol: Symbol, row: &Row, skip: Option<usize>) {
+        self.version += 1;
         let scratch = &mut self.scratch;
         let skip = skip.unwrap_or(usize::MAX);
         let keys = &self.tableau.keys;
@@ -585,6 +677,7 @@ impl<V: Copy + Eq + Hash> Solver<V> {
 
     /// Pivots `entering` into the basis in place of the row at `index`.
     fn pivot(&mut self, index: usize, entering: Symbol) {
+        self.version += 1;
         let leaving = self.tableau.keys[index];
         let mut row = std::mem::take(&mut self.tableau.rows[index]);
         if let Some(journal) = self.journal.as_mut() {
@@ -649,7 +742,9 @@ impl<V: Copy + Eq + Hash> Solver<V> {
                 continue;
             };
             let constant = self.tableau.rows[index].constant;
-            if !(!near_zero(constant) && constant < 0.0) {
+            // NaN constants are not infeasible, as in kiwi.
+            let infeasible = !near_zero(constant) && constant < 0.0;
+            if !infeasible {
                 continue;
             }
             let Some(entering) = self.dual_entering_symbol(&self.tableau.rows[index]) else {
@@ -677,33 +772,10 @@ impl<V: Copy + Eq + Hash> Solver<V> {
         entering
     }
 
-    /// Applies a change of an edit constant to the tableau.
-    fn apply_edit_delta(&mut self, marker: Symbol, other: Option<Symbol>, delta: f64) {
-        if let Some(i) = self.tableau.find(marker) {
-            if self.tableau.rows[i].add(-delta) < 0.0 {
-                self.infeasible.push(marker);
-            }
-            return;
-        }
-        if let Some(other) = other {
-            if let Some(i) = self.tableau.find(other) {
-                if self.tableau.rows[i].add(delta) < 0.0 {
-                    self.infeasible.push(other);
-                }
-                return;
-            }
-        }
-        for (key, row) in self.tableau.keys.iter().zip(self.tableau.rows.iter_mut()) {
-            let coefficient = row.coefficient_for(marker);
-            if coefficient != 0.0 && row.add(delta * coefficient) < 0.0 && !key.is_external() {
-                self.infeasible.push(*key);
-            }
-        }
-    }
-
     /// Removes a constraint's row/effects given its tag and strength, then
     /// re-optimizes.
     fn retract(&mut self, tag: Tag, strength: f64) -> Result<(), Error> {
+        self.version += 1;
         // Error effects leave the objective before any pivoting.
         if tag.marker.kind() == SymbolKind::Error {
             self.remove_marker_effects(tag.marker, strength);
@@ -786,6 +858,32 @@ fn choose_subject(row: &Row, tag: &Tag) -> Option<Symbol> {
         }
     }
     None
+}
+
+/// Locates where suggested deltas for the edit constraint `tag` go.
+fn plan_edit(tableau: &Tableau, tag: Tag, plan: &mut EditPlan) {
+    if let Some(i) = tableau.find(tag.marker) {
+        *plan = EditPlan::Marker(i);
+        return;
+    }
+    if let Some(i) = tag.other.and_then(|other| tableau.find(other)) {
+        *plan = EditPlan::Other(i);
+        return;
+    }
+    let mut rows = match std::mem::take(plan) {
+        EditPlan::Rows(mut rows) => {
+            rows.clear();
+            rows
+        }
+        _ => Vec::new(),
+    };
+    for (i, row) in tableau.rows.iter().enumerate() {
+        let coefficient = row.coefficient_for(tag.marker);
+        if coefficient != 0.0 {
+            rows.push((i, coefficient));
+        }
+    }
+    *plan = EditPlan::Rows(rows);
 }
 
 /// Iterator over `(variable, value)` pairs, see [`Solver::values`].
@@ -918,7 +1016,11 @@ pub fn format_number(value: f64) -> String {
 fn write_number(out: &mut String, value: f64) {
     const PRECISION: i32 = 6;
     if value.is_nan() {
-        out.push_str(if value.is_sign_negative() { "-nan" } else { "nan" });
+        out.push_str(if value.is_sign_negative() {
+            "-nan"
+        } else {
+            "nan"
+        });
         return;
     }
     if value.is_infinite() {
@@ -932,7 +1034,7 @@ fn write_number(out: &mut String, value: f64) {
     let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
-    if exponent < -4 || exponent >= PRECISION {
+    if !(-4..PRECISION).contains(&exponent) {
         out.push_str(strip_fraction_zeros(mantissa));
         out.push('e');
         out.push(if exponent < 0 { '-' } else { '+' });
@@ -986,4 +1088,3 @@ mod tests {
         }
     }
 }
-

@@ -39,8 +39,20 @@ pub fn build(n: usize) -> Solver<u64> {
         add(&mut solver, &[(y, 1.0)], 0.0, GE, REQUIRED);
         add(&mut solver, &[(w, 1.0)], -20.0, GE, REQUIRED);
         add(&mut solver, &[(h, 1.0)], -20.0, GE, REQUIRED);
-        add(&mut solver, &[(x, 1.0), (w, 1.0), (W, -1.0)], 0.0, LE, REQUIRED);
-        add(&mut solver, &[(y, 1.0), (h, 1.0), (H, -1.0)], 0.0, LE, REQUIRED);
+        add(
+            &mut solver,
+            &[(x, 1.0), (w, 1.0), (W, -1.0)],
+            0.0,
+            LE,
+            REQUIRED,
+        );
+        add(
+            &mut solver,
+            &[(y, 1.0), (h, 1.0), (H, -1.0)],
+            0.0,
+            LE,
+            REQUIRED,
+        );
         add(&mut solver, &[(w, 1.0)], -100.0, EQ, WEAK);
         add(&mut solver, &[(h, 1.0)], -60.0, EQ, WEAK);
         add(&mut solver, &[(y, 1.0)], -10.0, EQ, MEDIUM);
@@ -49,7 +61,13 @@ pub fn build(n: usize) -> Solver<u64> {
         } else {
             let [px, _, pw, ph] = box_vars(i - 1);
             // x_i == x_{i-1} + w_{i-1} + 10
-            add(&mut solver, &[(x, 1.0), (px, -1.0), (pw, -1.0)], -10.0, EQ, REQUIRED);
+            add(
+                &mut solver,
+                &[(x, 1.0), (px, -1.0), (pw, -1.0)],
+                -10.0,
+                EQ,
+                REQUIRED,
+            );
             add(&mut solver, &[(w, 1.0), (pw, -1.0)], 0.0, EQ, STRONG);
             add(&mut solver, &[(h, 1.0), (ph, -1.0)], 0.0, EQ, STRONG);
         }
@@ -85,7 +103,9 @@ pub fn expected(n: usize, ws: f64, hs: f64) -> (f64, f64, f64, f64, f64, f64) {
 
 /// Deterministic pseudo-random suggestion for cycle `k`.
 pub fn suggestion(k: u64) -> (f64, f64) {
-    let mut z = k.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(0x2545_F491_4F6C_DD1D);
+    let mut z = k
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(0x2545_F491_4F6C_DD1D);
     z ^= z >> 31;
     z = z.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z ^= z >> 27;
