@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Build the bench/ API every way and time all of them on CPython and PyPy in one run.
+
+    bash bench/run.sh [--quick] [options]          # from anywhere; see --help
+
+Columns (one long-lived worker process each, see worker.py):
+    hpy-rs        examples/bench (module `hpyrs_bench`), universal ABI, both interpreters
+    C HPy univ    bench/c_hpy, hpy.devel --hpy-abi=universal, both interpreters (the baseline)
+    C HPy cpy-ABI bench/c_hpy, hpy.devel --hpy-abi=cpython, CPython only
+    C API         bench/c_api, CPython and PyPy (cpyext)
+    PyO3          bench/pyo3, version-specific builds for CPython 3.11 and PyPy
+    pure Python   bench/pure/bench_pure.py
+
+Every worker warms up and calibrates first; then, round after round, each column (in a rotating
+order, one process running at a time) times every row once (best of --repeat back-to-back
+samples). A cell is the best round (time per call, including the timing loop); the ratio is to
+C HPy universal on the same interpreter; the noise table gives median/best - 1 and
+slowest/best - 1 over the rounds.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from statistics import median
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+BUILD = os.path.join(BENCH, "_build")
+
+ROW_LABELS = [
+    ("noop", "noop()"),
+    ("add_ints", "add_ints(3, 4)"),
+    ("add_kw", "add_kw(1, b=2)"),
+    ("varargs", "varargs(1, 2, 3)"),
+    ("make_tuple", "make_tuple(1, 2, 3)"),
+    ("sum_list", "sum_list(lst), 1000 floats"),
+    ("point_new", "Point(1.0, 2.0)"),
+    ("point_norm", "p.norm()"),
+    ("point_x", "p.x"),
+    ("add_ints_po", "*extra:* add_ints_po(3, 4), positional-only"),
+    ("sum_list_vec", "*extra:* sum_list_vec(lst), `Vec<f64>` argument"),
+    ("empty_loop", "*timing loop alone* (`pass`)"),
+]
+BASELINE = "chpy-u"
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, cwd=None, env=None, label=None):
+    """Runs a build command; returns None on success, else the tail of its output."""
+    t0 = time.time()
+    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log(f"  {label or cmd[0]}: {'ok' if p.returncode == 0 else 'FAILED'} ({time.time() - t0:.1f} s)")
+    if p.returncode != 0:
+        return "\n".join(p.stdout.strip().splitlines()[-15:])
+    return None
+
+
+def copy_sources(src_dir, dst_dir, files):
+    """Copies sources keeping mtimes, so setuptools skips an unchanged rebuild."""
+    os.makedirs(dst_dir, exist_ok=True)
+    for f in files:
+        s, d = os.path.join(src_dir, f), os.path.join(dst_dir, f)
+        if not os.path.exists(d) or os.path.getmtime(s) != os.path.getmtime(d) or open(s, "rb").read() != open(d, "rb").read():
+            shutil.copy2(s, d)
+
+
+def ext_suffix(py):
+    return subprocess.check_output(
+        [py, "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"], text=True
+    ).strip()
+
+
+# ------------------------------------------------------------------------------- builds
+
+
+def build_hpyrs(args):
+    out_dir = os.path.join(BUILD, "hpyrs")
+    os.makedirs(out_dir, exist_ok=True)
+    dst = os.path.join(out_dir, "hpyrs_bench.hpy0.so")
+    if args.hpyrs_so:
+        shutil.copy(args.hpyrs_so, dst)
+        log(f"  hpy-rs: using {args.hpyrs_so}")
+        return dst, None
+    target = os.path.join(BUILD, "cargo-target")
+    err = run(["cargo", "build", "--release", "-p", "bench", "--target-dir", target],
+              cwd=REPO, label="hpy-rs (cargo build --release -p bench)")
+    if err:
+        return None, err
+    shutil.copy(os.path.join(target, "release", "libbench.so"), dst)
+    return dst, None
+
+
+def build_chpy(args, abi):
+    d = os.path.join(BUILD, f"c_hpy_{abi}")
+    copy_sources(os.path.join(BENCH, "c_hpy"), d, ["bench_chpy.c", "setup.py"])
+    err = run([args.cpython, "setup.py", "-q", f"--hpy-abi={abi}", "build_ext", "--inplace"],
+              cwd=d, label=f"C HPy ({abi}, hpy.devel)")
+    if err:
+        return None, err
+    if abi == "universal":
+        return os.path.join(d, "bench_chpy.hpy0.so"), None
+    return d, None
+
+
+def ensure_setuptools(py):
+    if subprocess.run([py, "-c", "import setuptools"], capture_output=True).returncode == 0:
+        return None
+    log(f"  installing setuptools into {py}'s venv")
+    return run([py, "-m", "pip", "install", "-q", "setuptools"], label="pip install setuptools")
+
+
+def build_capi(args, which, py):
+    d = os.path.join(BUILD, f"c_api_{which}")
+    copy_sources(os.path.join(BENCH, "c_api"), d, ["bench_capi.c", "setup.py"])
+    err = ensure_setuptools(py)
+    if err:
+        return None, err
+    err = run([py, "setup.py", "-q", "build_ext", "--inplace"], cwd=d, label=f"C API ({which})")
+    if err:
+        return None, err
+    return d, None
+
+
+def build_pyo3(args, which, py):
+    target = os.path.join(BUILD, "pyo3-target", which)
+    env = dict(os.environ, PYO3_PYTHON=py)
+    env.pop("PYO3_CONFIG_FILE", None)
+    err = run(["cargo", "build", "--release", "--target-dir", target],
+              cwd=os.path.join(BENCH, "pyo3"), env=env, label=f"PyO3 ({which})")
+    if err:
+        return None, err
+    d = os.path.join(BUILD, f"pyo3_{which}")
+    os.makedirs(d, exist_ok=True)
+    for old in glob.glob(os.path.join(d, "bench_pyo3*.so")):
+        os.remove(old)
+    shutil.copy(os.path.join(target, "release", "libbench_pyo3.so"), os.path.join(d, "bench_pyo3" + ext_suffix(py)))
+    return d, None
+
+
+def build_all(args):
+    """Returns {interp: [(col_id, label, kind, module, path or None, error or None)]}."""
+    log("building into bench/_build/")
+    cols = {"cpython": [], "pypy": []}
+    hp, e = build_hpyrs(args)
+    for i in cols:
+        cols[i].append(("hpyrs", "hpy-rs", "hpy", "hpyrs_bench", hp, e))
+    cu, e = build_chpy(args, "universal")
+    for i in cols:
+        cols[i].append(("chpy-u", "C HPy univ", "hpy", "bench_chpy", cu, e))
+    cc, e = build_chpy(args, "cpython")
+    cols["cpython"].append(("chpy-c", "C HPy cpy-ABI", "ext", "bench_chpy", cc, e))
+    for which, py in (("cpython", args.cpython), ("pypy", args.pypy)):
+        d, e = build_capi(args, which, py)
+        cols[which].append(("capi", "C API" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_capi", d, e))
+    for which, py in (("cpython", args.cpython), ("pypy", args.pypy)):
+        d, e = build_pyo3(args, which, py)
+        cols[which].append(("pyo3", "PyO3" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_pyo3", d, e))
+    for i in cols:
+        cols[i].append(("pure", "pure Python", "pure", "bench_pure", os.path.join(BENCH, "pure"), None))
+    return cols
+
+
+# ----------------------------------------------------------------------------- workers
+
+
+class Worker:
+    def __init__(self, interp, py, col, opts):
+        self.interp = interp
+        self.col_id, self.label, kind, name, path, _ = col
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        env.pop("HPY", None)
+        self.proc = subprocess.Popen(
+            [py, os.path.join(BENCH, "worker.py"), "--kind", kind, "--name", name, "--path", path,
+             "--target-ms", str(opts.target_ms), "--warmup-s", str(opts.warmup[interp]),
+             "--repeat", str(opts.repeat)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        self.hello = self._read()
+        self.results = {}
+
+    def _read(self):
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line:
+            err = self.proc.stderr.read()
+            return {"error": f"worker exited (rc={self.proc.wait()}): {err.strip()[-2000:]}"}
+        return json.loads(line)
+
+    def round(self):
+        self.proc.stdin.write("round\n")
+        self.proc.stdin.flush()
+        r = self._read()
+        if "ns" not in r:
+            raise RuntimeError(f"{self.interp}/{self.label}: {r}")
+        for k, v in r["ns"].items():
+            self.results.setdefault(k, []).append(v)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+            except BrokenPipeError:
+                pass
+            self.proc.wait(timeout=30)
+
+
+def bench_interp(interp, py, cols, opts):
+    log(f"{interp}: starting {len(cols)} workers (warm-up {opts.warmup[interp]} s/row, "
+        f"{opts.target_ms} ms/measurement)")
+    workers, problems = [], {}
+    for col in cols:
+        if col[4] is None:
+            problems[col[0]] = f"build failed:\n{col[5]}"
+            log(f"  {col[1]}: build failed, column skipped")
+            continue
+        t0 = time.time()
+        w = Worker(interp, py, col, opts)
+        if "error" in w.hello:
+            problems[col[0]] = w.hello["error"]
+            log(f"  {col[1]}: {w.hello['error'].strip().splitlines()[-1]}")
+            w.close()
+            continue
+        for k, why in w.hello["skipped"].items():
+            if "missing" not in why:  # a wrong result or an exception: worth a loud note
+                log(f"  {col[1]}: row {k} skipped: {why}")
+        log(f"  {col[1]}: ready ({time.time() - t0:.1f} s)")
+        workers.append(w)
+    for r in range(opts.rounds):
+        order = workers[r % len(workers):] + workers[: r % len(workers)] if workers else []
+        for w in order:
+            try:
+                w.round()
+            except (OSError, RuntimeError, ValueError) as e:
+                # A worker that dies (crash, OOM kill) loses its column, not the whole run.
+                problems[w.col_id] = f"worker failed in round {r + 1}: {e}"
+                log(f"  {w.label}: {problems[w.col_id]}")
+                workers.remove(w)
+                w.proc.kill()
+        log(f"{interp}: round {r + 1}/{opts.rounds} done")
+    for w in workers:
+        w.close()
+    return workers, problems
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def fmt_ns(v):
+    if v >= 10000:
+        return f"{v / 1000:.1f} µs"
+    if v >= 100:
+        return f"{v:.0f} ns"
+    return f"{v:.1f} ns"
+
+
+def report(interp, version, workers, problems, cols, opts):
+    lines = []
+    ids = [c[0] for c in cols]
+    labels = {c[0]: c[1] for c in cols}
+    by_id = {w.col_id: w for w in workers}
+    best = {w.col_id: {k: min(v) for k, v in w.results.items()} for w in workers}
+    spread = {w.col_id: {k: (median(v) / min(v) - 1, max(v) / min(v) - 1) for k, v in w.results.items()}
+              for w in workers}
+    base = best.get(BASELINE, {})
+    lines.append(f"### {version}\n")
+    lines.append("Best of %d rounds, time per call (ratio to C HPy universal on %s)\n" % (opts.rounds, interp))
+    lines.append("| row | " + " | ".join(labels[i] for i in ids) + " |")
+    lines.append("|---|" + "---:|" * len(ids))
+    for key, label in ROW_LABELS:
+        cells = []
+        for i in ids:
+            if i in problems:
+                cells.append("failed")
+                continue
+            v = best.get(i, {}).get(key)
+            if v is None:
+                why = by_id[i].hello["skipped"].get(key, "") if i in by_id else ""
+                cells.append("n/a" if "Point" in why else "—")
+                continue
+            b = base.get(key)
+            cells.append(f"{fmt_ns(v)} ({v / b:.2f}×)" if b and key != "empty_loop" else fmt_ns(v))
+        if all(c == "—" for c in cells):
+            continue
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Noise between rounds: median / best − 1 (slowest / best − 1)\n")
+    lines.append("| row | " + " | ".join(labels[i] for i in ids) + " |")
+    lines.append("|---|" + "---:|" * len(ids))
+    for key, label in ROW_LABELS:
+        cells = []
+        for i in ids:
+            s = spread.get(i, {}).get(key)
+            cells.append("" if s is None else f"{s[0] * 100:.0f}% ({s[1] * 100:.0f}%)")
+        if all(c == "" for c in cells):
+            continue
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for i, why in problems.items():
+        lines.append(f"- **{labels[i]}** not measured: `{why.strip().splitlines()[-1][:300]}`")
+    for w in workers:
+        miss = [k for k, why in w.hello["skipped"].items() if "Point" in why]
+        if miss:
+            lines.append(f"- **{w.label}**: Point rows skipped ({w.hello['skipped'][miss[0]]})")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="3 rounds, short measurements (~40 s after the builds)")
+    ap.add_argument("--rounds", type=int, help="rounds per column (default 9; --quick 3)")
+    ap.add_argument("--target-ms", type=float, help="time per row per round (default 45; --quick 12)")
+    ap.add_argument("--repeat", type=int, default=3, help="back-to-back samples per row per round, best kept (default 3)")
+    ap.add_argument("--only", choices=["cpython", "pypy"], help="one interpreter only")
+    ap.add_argument("--columns", help="comma-separated column ids: hpyrs,chpy-u,chpy-c,capi,pyo3,pure")
+    ap.add_argument("--hpyrs-so", help="use this prebuilt hpyrs_bench .so instead of building examples/bench")
+    ap.add_argument("--json", default=os.path.join(BUILD, "results.json"), help="raw results (default bench/_build/results.json)")
+    ap.add_argument("--out", default=os.path.join(BUILD, "results.md"), help="markdown report (default bench/_build/results.md)")
+    opts = ap.parse_args()
+    opts.rounds = opts.rounds or (3 if opts.quick else 9)
+    opts.target_ms = opts.target_ms or (12.0 if opts.quick else 45.0)
+    opts.warmup = {"cpython": 0.05 if opts.quick else 0.1, "pypy": 0.3 if opts.quick else 0.6}
+    opts.cpython = os.environ.get("HPYRS_CPYTHON")
+    opts.pypy = os.environ.get("HPYRS_PYPY")
+    if not opts.cpython or not opts.pypy:
+        sys.exit("HPYRS_CPYTHON / HPYRS_PYPY are not set: source .runtimes/env.sh (bench/run.sh does)")
+
+    t_start = time.time()
+    os.makedirs(BUILD, exist_ok=True)
+    cols = build_all(opts)
+    if opts.columns:
+        keep = set(opts.columns.split(","))
+        cols = {i: [c for c in cs if c[0] in keep] for i, cs in cols.items()}
+    t_built = time.time()
+
+    sections, raw = [], {}
+    for interp, py in (("cpython", opts.cpython), ("pypy", opts.pypy)):
+        if opts.only and opts.only != interp:
+            continue
+        version = subprocess.check_output(
+            [py, "-c", "import sys, platform; v = platform.python_implementation() + ' ' + platform.python_version();"
+             "v += (' (PyPy %d.%d.%d)' % sys.pypy_version_info[:3]) if hasattr(sys, 'pypy_version_info') else '';"
+             "import hpy.universal as hu; print(v + ', hpy ' + hu.get_version()[0])"], text=True).strip()
+        workers, problems = bench_interp(interp, py, cols[interp], opts)
+        sections.append(report(interp, version, workers, problems, cols[interp], opts))
+        raw[interp] = {
+            "version": version,
+            "columns": {w.col_id: {"label": w.label, "rounds": w.results, "info": w.hello["info"],
+                                   "skipped": w.hello["skipped"]} for w in workers},
+            "problems": problems,
+        }
+
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    head = (f"## hpy-rs benchmark ({datetime.date.today()}, {cpu or platform.machine()}, {os.cpu_count()} CPUs, "
+            f"{opts.rounds} rounds × {opts.target_ms:g} ms per row{', --quick' if opts.quick else ''})\n")
+    text = head + "\n" + "\n".join(sections)
+    text += (f"\nBuild {t_built - t_start:.0f} s, measurement {time.time() - t_built:.0f} s. "
+             "Cells include the timing loop (see its row); `n/a` = the column has no Point class yet, "
+             "`—` = the column does not define that extra function.\n")
+    print(text)
+    with open(opts.out, "w") as f:
+        f.write(text)
+    with open(opts.json, "w") as f:
+        json.dump(raw, f, indent=1)
+    log(f"wrote {os.path.relpath(opts.out)} and {os.path.relpath(opts.json)}")
+
+
+if __name__ == "__main__":
+    main()
