@@ -71,6 +71,17 @@ impl FunctionDescription {
     }
 
     fn missing(&self, out: &[HPy]) -> HPyResult<()> {
+        // Fast path (every successful call): all required parameters are bound.
+        let base = self.positional.len();
+        if out[..self.required_positional].iter().all(|h| !h.is_null())
+            && self
+                .required_keyword_only
+                .iter()
+                .zip(&out[base..])
+                .all(|(req, h)| !req || !h.is_null())
+        {
+            return Ok(());
+        }
         let missing: Vec<&str> = (0..self.required_positional)
             .filter(|&i| out[i].is_null())
             .map(|i| self.positional[i])
