@@ -129,17 +129,59 @@ pub fn description(spec: &CallableSpec) -> TokenStream {
     }
 }
 
+/// Tokens copying the first `npos` argument handles into `__out` (unrolled: no loop, no memcpy
+/// call), for the fast path where the call passed exactly `npos` positionals.
+fn copy_positionals(npos: usize) -> TokenStream {
+    let copies = (0..npos).map(|i| {
+        quote! {
+            // SAFETY: the runtime passes `__nargs` (== npos) valid positional handles.
+            __out[#i] = unsafe { *__args.add(#i) };
+        }
+    });
+    quote!(#(#copies)*)
+}
+
 /// Tokens binding the raw arguments into `__out` (and `__extra`), per convention.
 pub fn bind_args(conv: Convention, spec: &CallableSpec) -> TokenStream {
     let n = spec.sig.positional().count() + spec.sig.keyword_only().count();
     match conv {
         Convention::Noargs => quote!(),
         Convention::O => quote!(let __out = [__arg];),
-        Convention::Varargs => quote! {
-            let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
-            // SAFETY: the runtime passes `__nargs` valid argument handles.
-            unsafe { __DESC.bind_positional_only(__args, __nargs, &mut __out) }?;
-        },
+        Convention::Varargs => {
+            let npos = spec.sig.positional().count();
+            let copy = copy_positionals(npos);
+            quote! {
+                let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
+                if __nargs == #npos {
+                    #copy
+                } else {
+                    // SAFETY: the runtime passes `__nargs` valid argument handles.
+                    unsafe { __DESC.bind_positional_only(__args, __nargs, &mut __out) }?;
+                }
+            }
+        }
+        Convention::Keywords if spec.sig.varargs().is_none() && spec.sig.varkw().is_none() => {
+            // The common call passes every positional parameter and no keyword: copy the
+            // handles straight into place; anything else takes the general binder.
+            let npos = spec.sig.positional().count();
+            let kw_defaults = spec.sig.keyword_only().all(|p| p.default.is_some());
+            let fast = if kw_defaults {
+                quote!(__kwnames.is_null() && __nargs == #npos)
+            } else {
+                quote!(false)
+            };
+            let copy = copy_positionals(npos);
+            quote! {
+                #[allow(unused_mut)]
+                let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
+                if #fast {
+                    #copy
+                } else {
+                    // SAFETY: the runtime passes `__nargs` positionals then the kwnames' values.
+                    unsafe { __DESC.bind_vectorcall(__ctx, __args, __nargs, __kwnames, &mut __out) }?;
+                }
+            }
+        }
         Convention::Keywords => quote! {
             let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
             // SAFETY: the runtime passes `__nargs` positionals then the kwnames' values.

@@ -30,8 +30,31 @@ impl<'a, 'py> FromHandle<'a, 'py> for bool {
 /// Placeholder replaced per target type by the callers.
 const OVERFLOW_MSG: &str = "Python int too large to convert to a 64-bit integer";
 
+/// Turns the `-1`-plus-exception convention of HPy's integer converters into a `Result`,
+/// rewording overflow the same way on both runtimes.
+#[inline(always)]
+fn check_int<T: PartialEq + From<i8>>(ctx: Ctx<'_>, v: T) -> HPyResult<T> {
+    if v == T::from(-1) && ctx.err_occurred() {
+        return Err(int_error(ctx));
+    }
+    Ok(v)
+}
+
+#[cold]
+#[inline(never)]
+fn int_error(ctx: Ctx<'_>) -> HPyErr {
+    // The runtimes word overflow differently; say the same thing on both.
+    let overflow = exc::OverflowError::type_object(ctx);
+    let e = HPyErr::fetch();
+    if e.matches(ctx, &overflow) {
+        e.discard(ctx);
+        return exc::OverflowError::new_err(OVERFLOW_MSG);
+    }
+    e
+}
+
 /// Runs `f` on `obj` if it is an `int`, else on `obj.__index__()` (as CPython's converters do),
-/// and turns the `-1`-plus-exception convention into a `Result`.
+/// and checks the error convention. For converters that do not call `__index__` themselves.
 #[inline(always)]
 fn with_index<'py, T: PartialEq + From<i8>>(
     obj: &Handle<'py>,
@@ -45,26 +68,17 @@ fn with_index<'py, T: PartialEq + From<i8>>(
         let idx = ctx.owned(unsafe { call::ctx_Index(ctx.as_ptr(), obj.as_raw()) })?;
         f(&idx)
     };
-    if v == T::from(-1) && ctx.err_occurred() {
-        // The runtimes word overflow differently; say the same thing on both.
-        let overflow = exc::OverflowError::type_object(ctx);
-        let e = HPyErr::fetch();
-        if e.matches(ctx, &overflow) {
-            e.discard(ctx);
-            return Err(exc::OverflowError::new_err(OVERFLOW_MSG));
-        }
-        return Err(e);
-    }
-    Ok(v)
+    check_int(ctx, v)
 }
 
-/// Extracts an `i64` (`__index__` honoured).
+/// Extracts an `i64` (`__index__` honoured: `HPyLong_AsInt64_t` calls it on both runtimes, so
+/// there is no separate type check on the hot path).
 #[inline]
 pub(crate) fn extract_i64(obj: &Handle<'_>) -> HPyResult<i64> {
-    // SAFETY: valid ctx and handle.
-    with_index(obj, |h| unsafe {
-        call::ctx_Long_AsInt64_t(h.ctx().as_ptr(), h.as_raw())
-    })
+    let ctx = obj.ctx();
+    // SAFETY: valid ctx and handle; raises TypeError for objects without `__index__`.
+    let v = unsafe { call::ctx_Long_AsInt64_t(ctx.as_ptr(), obj.as_raw()) };
+    check_int(ctx, v)
 }
 
 /// Extracts a `u64` (`__index__` honoured; negative → OverflowError).

@@ -70,6 +70,7 @@ impl FunctionDescription {
         ))
     }
 
+    #[inline]
     fn missing(&self, out: &[HPy]) -> HPyResult<()> {
         // Fast path (every successful call): all required parameters are bound.
         let base = self.positional.len();
@@ -82,12 +83,18 @@ impl FunctionDescription {
         {
             return Ok(());
         }
+        Err(self.missing_error(out))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing_error(&self, out: &[HPy]) -> HPyErr {
         let missing: Vec<&str> = (0..self.required_positional)
             .filter(|&i| out[i].is_null())
             .map(|i| self.positional[i])
             .collect();
         if !missing.is_empty() {
-            return Err(exc::TypeError::new_err(format!(
+            return exc::TypeError::new_err(format!(
                 "{}() missing {}: {}",
                 self.func_name,
                 plural(
@@ -96,7 +103,7 @@ impl FunctionDescription {
                     "required positional arguments"
                 ),
                 quoted_list(&missing)
-            )));
+            ));
         }
         let base = self.positional.len();
         let missing: Vec<&str> = self
@@ -107,7 +114,7 @@ impl FunctionDescription {
             .map(|(_, n)| *n)
             .collect();
         if !missing.is_empty() {
-            return Err(exc::TypeError::new_err(format!(
+            return exc::TypeError::new_err(format!(
                 "{}() missing {}: {}",
                 self.func_name,
                 plural(
@@ -116,9 +123,9 @@ impl FunctionDescription {
                     "required keyword-only arguments"
                 ),
                 quoted_list(&missing)
-            )));
+            ));
         }
-        Ok(())
+        exc::TypeError::new_err(format!("{}() missing arguments", self.func_name))
     }
 
     /// Binds one keyword argument; returns false if it is not a named parameter.
