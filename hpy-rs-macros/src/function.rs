@@ -21,9 +21,16 @@ impl Convention {
         if sig.params.is_empty() {
             return Convention::Noargs;
         }
-        let all_positional_only = sig.params.iter().all(|p| p.kind == Kind::PositionalOnly);
+        let lazy_varargs = sig.lazy_varargs();
+        let all_positional_only = sig
+            .params
+            .iter()
+            .all(|p| p.kind == Kind::PositionalOnly || (p.kind == Kind::VarArgs && lazy_varargs));
         if all_positional_only {
-            if sig.params.len() == 1 && sig.params[0].default.is_none() {
+            if sig.params.len() == 1
+                && sig.params[0].default.is_none()
+                && sig.params[0].kind == Kind::PositionalOnly
+            {
                 Convention::O
             } else {
                 Convention::Varargs
@@ -114,6 +121,7 @@ pub fn description(spec: &CallableSpec) -> TokenStream {
     let npo = sig.positional_only_count();
     let nreq = sig.required_positional();
     let varargs = sig.varargs().is_some();
+    let varargs_tuple = varargs && !sig.lazy_varargs();
     let varkw = sig.varkw().is_some();
     quote! {
         static __DESC: ::hpy_rs::impl_::FunctionDescription = ::hpy_rs::impl_::FunctionDescription {
@@ -124,6 +132,7 @@ pub fn description(spec: &CallableSpec) -> TokenStream {
             keyword_only: &[#(#kwonly),*],
             required_keyword_only: &[#(#kwreq),*],
             varargs: #varargs,
+            varargs_tuple: #varargs_tuple,
             varkw: #varkw,
         };
     }
@@ -150,9 +159,15 @@ pub fn bind_args(conv: Convention, spec: &CallableSpec) -> TokenStream {
         Convention::Varargs => {
             let npos = spec.sig.positional().count();
             let copy = copy_positionals(npos);
+            let fast = if spec.sig.lazy_varargs() {
+                quote!(__nargs >= #npos)
+            } else {
+                quote!(__nargs == #npos)
+            };
             quote! {
+                #[allow(unused_mut)]
                 let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
-                if __nargs == #npos {
+                if #fast {
                     #copy
                 } else {
                     // SAFETY: the runtime passes `__nargs` valid argument handles.
@@ -197,7 +212,9 @@ pub fn extract_args(spec: &CallableSpec) -> (TokenStream, Vec<TokenStream>) {
     let mut out = TokenStream::new();
     let positional: Vec<&signature::Param> = spec.sig.positional().collect();
     let kwonly: Vec<&signature::Param> = spec.sig.keyword_only().collect();
-    let has_extra = spec.sig.varargs().is_some() || spec.sig.varkw().is_some();
+    // `__extra` exists exactly when the general keyword binder ran for `*args`/`**kwargs`.
+    let has_extra = Convention::for_signature(&spec.sig) == Convention::Keywords
+        && (spec.sig.varargs().is_some() || spec.sig.varkw().is_some());
     if has_extra {
         out.extend(quote! {
             let ::hpy_rs::impl_::args::Extra { varargs: __va, varkw: __vk, keep: __keep } = __extra;
@@ -218,7 +235,14 @@ pub fn extract_args(spec: &CallableSpec) -> (TokenStream, Vec<TokenStream>) {
             let #a = #value;
         });
     }
-    if let Some(p) = spec.sig.varargs() {
+    if let Some(p) = spec.sig.varargs().filter(|_| spec.sig.lazy_varargs()) {
+        let a = format_ident!("__a{}", p.rust_index);
+        let npos = positional.len();
+        out.extend(quote! {
+            // SAFETY: the runtime passes `__nargs` valid positional handles at `__args`.
+            let #a = unsafe { ::hpy_rs::VarArgs::from_raw(__ctx, __args, __nargs, #npos) };
+        });
+    } else if let Some(p) = spec.sig.varargs() {
         let a = format_ident!("__a{}", p.rust_index);
         let pname = &p.name;
         out.extend(quote! {

@@ -56,6 +56,11 @@ impl Signature {
     pub fn varargs(&self) -> Option<&Param> {
         self.params.iter().find(|p| p.kind == Kind::VarArgs)
     }
+    /// Whether `*args` is typed `VarArgs` (borrowed from the call, no tuple built).
+    pub fn lazy_varargs(&self) -> bool {
+        self.varargs()
+            .is_some_and(|p| crate::utils::type_is(&p.ty, "VarArgs"))
+    }
     pub fn varkw(&self) -> Option<&Param> {
         self.params.iter().find(|p| p.kind == Kind::VarKw)
     }

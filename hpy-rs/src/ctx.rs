@@ -172,6 +172,15 @@ impl<'py> Ctx<'py> {
         unsafe { call::ctx_Err_Clear(self.as_ptr()) }
     }
 
+    /// Whether this call runs on the CPython fast path: CPython's universal context, whose
+    /// handle encoding and object layouts were validated when the module was executed, so
+    /// hot operations on exact `list`/`tuple`/`int`/`float` objects skip the context's
+    /// indirection. False in debug and trace mode and on PyPy. Behaviour is identical either
+    /// way; this is for diagnostics and tests (set `HPYRS_NO_FAST_PATH=1` to turn it off).
+    pub fn uses_cpython_fast_path(self) -> bool {
+        crate::ffi::cpython_fast::is_active(self.as_ptr())
+    }
+
     /// Creates a new empty list.
     pub fn new_list(self) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx.

@@ -51,8 +51,15 @@ impl<'py> Handle<'py> {
     /// A new owned handle to the same object (`HPy_Dup`).
     #[inline]
     pub fn dup(&self) -> Handle<'py> {
+        let ctx = self.ctx.as_ptr();
         // SAFETY: valid ctx and handle; Dup returns a new handle (never NULL for a valid one).
-        unsafe { Handle::from_raw(self.ctx, call::ctx_Dup(self.ctx.as_ptr(), self.raw)) }
+        unsafe {
+            let raw = match crate::ffi::cpython_fast::api(ctx) {
+                Some(fast) => fast.dup(self.raw),
+                None => call::ctx_Dup(ctx, self.raw),
+            };
+            Handle::from_raw(self.ctx, raw)
+        }
     }
 }
 
@@ -66,8 +73,14 @@ impl Clone for Handle<'_> {
 impl Drop for Handle<'_> {
     #[inline]
     fn drop(&mut self) {
+        let ctx = self.ctx.as_ptr();
         // SAFETY: we own the handle and the ctx is the one of the call it belongs to.
-        unsafe { call::ctx_Close(self.ctx.as_ptr(), self.raw) }
+        unsafe {
+            match crate::ffi::cpython_fast::api(ctx) {
+                Some(fast) => fast.close(self.raw),
+                None => call::ctx_Close(ctx, self.raw),
+            }
+        }
     }
 }
 

@@ -41,6 +41,7 @@ mod handle;
 pub mod impl_;
 pub mod iter;
 mod object;
+mod varargs;
 
 pub use class::{Field, Ref, RefMut};
 pub use conv::{FromHandle, IntoHandle};
@@ -50,6 +51,7 @@ pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_rs_macros::{hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module};
 pub use object::{CompareOp, IntoArgs};
+pub use varargs::VarArgs;
 
 /// Everything a module author usually needs.
 pub mod prelude {
@@ -57,5 +59,6 @@ pub mod prelude {
     pub use crate::{
         hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module, BuiltinType, CompareOp,
         Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, Ref, RefMut,
+        VarArgs,
     };
 }

@@ -239,6 +239,12 @@ impl<'py> Handle<'py> {
 
     /// `len(self)`
     pub fn len(&self) -> HPyResult<usize> {
+        if let Some(fast) = crate::ffi::cpython_fast::api(self.c()) {
+            // SAFETY: a valid handle of the fast context.
+            if let Some(n) = unsafe { fast.seq_len(self.as_raw()) } {
+                return Ok(n as usize);
+            }
+        }
         // SAFETY: valid ctx and handle.
         let n = unsafe { call::ctx_Length(self.c(), self.as_raw()) };
         if n < 0 {
@@ -263,6 +269,13 @@ impl<'py> Handle<'py> {
     /// `self[index]` with an integer index.
     #[inline]
     pub fn get_index(&self, index: isize) -> HPyResult<Handle<'py>> {
+        if let Some(fast) = crate::ffi::cpython_fast::api(self.c()) {
+            // SAFETY: a valid handle of the fast context.
+            if let Some(h) = unsafe { fast.seq_item(self.as_raw(), index) } {
+                // SAFETY: `seq_item` returns a new reference of this call's context.
+                return Ok(unsafe { Handle::from_raw(self.ctx(), h) });
+            }
+        }
         // SAFETY: valid ctx and handle.
         self.ctx()
             .owned(unsafe { call::ctx_GetItem_i(self.c(), self.as_raw(), index) })

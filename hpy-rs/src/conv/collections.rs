@@ -32,9 +32,9 @@ pub(crate) fn list_from_iter<'py, T: IntoHandle<'py>>(
 ) -> HPyResult<Handle<'py>> {
     let list = ctx.new_list()?;
     for item in items {
-        let h = item.into_handle(ctx)?;
+        let h = item.into_item(ctx)?;
         // SAFETY: valid ctx and handles (the item is not stolen).
-        ctx.status(unsafe { call::ctx_List_Append(ctx.as_ptr(), list.as_raw(), h.as_raw()) })?;
+        ctx.status(unsafe { call::ctx_List_Append(ctx.as_ptr(), list.as_raw(), h.raw()) })?;
     }
     Ok(list)
 }
@@ -60,8 +60,8 @@ macro_rules! tuples {
     ($($n:literal: ($($T:ident $i:tt),+))*) => {$(
         impl<'py, $($T: IntoHandle<'py>),+> IntoHandle<'py> for ($($T,)+) {
             fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-                let owned = ($(self.$i.into_handle(ctx)?,)+);
-                let raw: [HPy; $n] = [$(owned.$i.as_raw()),+];
+                let items = ($(self.$i.into_item(ctx)?,)+);
+                let raw: [HPy; $n] = [$(items.$i.raw()),+];
                 ctx.tuple_from_raw(&raw)
             }
         }

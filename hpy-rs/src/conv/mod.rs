@@ -35,10 +35,38 @@ pub trait IntoHandle<'py>: Sized {
     /// Makes the Python object.
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>>;
 
+    /// Converts the value for placing into a new container (tuple, list): borrowed handles
+    /// and constants are passed through without the dup/close pair an owned handle needs.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn into_item(self, ctx: Ctx<'py>) -> HPyResult<Item<'py>> {
+        Ok(Item::Owned(self.into_handle(ctx)?))
+    }
+
     /// Converts a `Vec<Self>` (a `list`; `u8` makes `bytes`).
     #[doc(hidden)]
     fn vec_into_handle(v: Vec<Self>, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         collections::list_from_iter(ctx, v)
+    }
+}
+
+/// A value about to be stored into a new container, see [`IntoHandle::into_item`].
+#[doc(hidden)]
+pub enum Item<'py> {
+    /// A new handle (closed after the container took its own reference).
+    Owned(Handle<'py>),
+    /// A handle that stays valid for longer than the container's construction.
+    Borrowed(crate::ffi::HPy),
+}
+
+impl Item<'_> {
+    /// The raw handle to store.
+    #[inline(always)]
+    pub fn raw(&self) -> crate::ffi::HPy {
+        match self {
+            Item::Owned(h) => h.as_raw(),
+            Item::Borrowed(h) => *h,
+        }
     }
 }
 
@@ -68,6 +96,11 @@ impl<'py> IntoHandle<'py> for &Handle<'py> {
     fn into_handle(self, _ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         Ok(self.dup())
     }
+    #[inline(always)]
+    fn into_item(self, _ctx: Ctx<'py>) -> HPyResult<Item<'py>> {
+        // The referenced handle outlives the container's construction.
+        Ok(Item::Borrowed(self.as_raw()))
+    }
 }
 
 impl<'py> IntoHandle<'py> for Borrowed<'_, 'py> {
@@ -75,12 +108,21 @@ impl<'py> IntoHandle<'py> for Borrowed<'_, 'py> {
     fn into_handle(self, _ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         Ok(self.dup())
     }
+    #[inline(always)]
+    fn into_item(self, _ctx: Ctx<'py>) -> HPyResult<Item<'py>> {
+        // A borrowed handle is valid for the whole call.
+        Ok(Item::Borrowed(self.as_raw()))
+    }
 }
 
 impl<'py> IntoHandle<'py> for () {
     #[inline]
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         Ok(ctx.none().to_owned())
+    }
+    #[inline(always)]
+    fn into_item(self, ctx: Ctx<'py>) -> HPyResult<Item<'py>> {
+        Ok(Item::Borrowed(ctx.none().as_raw()))
     }
 }
 
@@ -90,6 +132,13 @@ impl<'py, T: IntoHandle<'py>> IntoHandle<'py> for Option<T> {
         match self {
             Some(v) => v.into_handle(ctx),
             None => Ok(ctx.none().to_owned()),
+        }
+    }
+    #[inline]
+    fn into_item(self, ctx: Ctx<'py>) -> HPyResult<Item<'py>> {
+        match self {
+            Some(v) => v.into_item(ctx),
+            None => Ok(Item::Borrowed(ctx.none().as_raw())),
         }
     }
 }

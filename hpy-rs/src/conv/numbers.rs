@@ -4,7 +4,7 @@ use super::{FromHandle, IntoHandle};
 use crate::ctx::{BuiltinType, Ctx};
 use crate::err::{HPyErr, HPyResult};
 use crate::exc;
-use crate::ffi::call;
+use crate::ffi::{call, cpython_fast};
 use crate::handle::Handle;
 
 impl<'py> IntoHandle<'py> for bool {
@@ -77,7 +77,12 @@ fn with_index<'py, T: PartialEq + From<i8>>(
 pub(crate) fn extract_i64(obj: &Handle<'_>) -> HPyResult<i64> {
     let ctx = obj.ctx();
     // SAFETY: valid ctx and handle; raises TypeError for objects without `__index__`.
-    let v = unsafe { call::ctx_Long_AsInt64_t(ctx.as_ptr(), obj.as_raw()) };
+    let v = unsafe {
+        match cpython_fast::api(ctx.as_ptr()) {
+            Some(fast) => fast.long_as_i64(obj.as_raw()),
+            None => call::ctx_Long_AsInt64_t(ctx.as_ptr(), obj.as_raw()),
+        }
+    };
     check_int(ctx, v)
 }
 
@@ -115,8 +120,7 @@ macro_rules! signed {
         impl<'py> IntoHandle<'py> for $t {
             #[inline]
             fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-                // SAFETY: valid ctx.
-                ctx.owned(unsafe { call::ctx_Long_FromInt64_t(ctx.as_ptr(), self as i64) })
+                (self as i64).into_handle(ctx)
             }
         }
     )*};
@@ -156,8 +160,11 @@ impl<'a, 'py> FromHandle<'a, 'py> for i64 {
 impl<'py> IntoHandle<'py> for i64 {
     #[inline]
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-        // SAFETY: valid ctx.
-        ctx.owned(unsafe { call::ctx_Long_FromInt64_t(ctx.as_ptr(), self) })
+        ctx.owned(match cpython_fast::api(ctx.as_ptr()) {
+            Some(fast) => fast.long_from_i64(self),
+            // SAFETY: valid ctx.
+            None => unsafe { call::ctx_Long_FromInt64_t(ctx.as_ptr(), self) },
+        })
     }
 }
 
@@ -227,6 +234,12 @@ impl<'a, 'py> FromHandle<'a, 'py> for f64 {
     #[inline]
     fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
         let ctx = obj.ctx();
+        if let Some(fast) = cpython_fast::api(ctx.as_ptr()) {
+            // SAFETY: a valid handle of the fast context.
+            if let Some(v) = unsafe { fast.float_value(obj.as_raw()) } {
+                return Ok(v);
+            }
+        }
         // SAFETY: valid ctx and handle.
         let v = unsafe { call::ctx_Float_AsDouble(ctx.as_ptr(), obj.as_raw()) };
         if v == -1.0 && ctx.err_occurred() {
@@ -239,8 +252,11 @@ impl<'a, 'py> FromHandle<'a, 'py> for f64 {
 impl<'py> IntoHandle<'py> for f64 {
     #[inline]
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-        // SAFETY: valid ctx.
-        ctx.owned(unsafe { call::ctx_Float_FromDouble(ctx.as_ptr(), self) })
+        ctx.owned(match cpython_fast::api(ctx.as_ptr()) {
+            Some(fast) => fast.float_from_f64(self),
+            // SAFETY: valid ctx.
+            None => unsafe { call::ctx_Float_FromDouble(ctx.as_ptr(), self) },
+        })
     }
 }
 

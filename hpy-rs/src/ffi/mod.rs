@@ -5,6 +5,7 @@
 #[macro_use]
 mod ctx_table;
 pub mod context;
+pub mod cpython_fast;
 pub mod defs;
 pub mod trampoline_args;
 pub mod types;

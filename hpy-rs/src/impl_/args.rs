@@ -26,6 +26,9 @@ pub struct FunctionDescription {
     pub required_keyword_only: &'static [bool],
     /// Whether `*args` collects extra positionals.
     pub varargs: bool,
+    /// Whether the binder builds the `*args` tuple (false when the function takes them as
+    /// [`crate::VarArgs`], straight from the call).
+    pub varargs_tuple: bool,
     /// Whether `**kwargs` collects extra keywords.
     pub varkw: bool,
 }
@@ -183,9 +186,12 @@ impl FunctionDescription {
             if !self.varargs {
                 return Err(self.too_many_positional(args.len()));
             }
+            if !self.varargs_tuple {
+                return Ok(None);
+            }
             return Ok(Some(ctx.tuple_from_raw(&args[np..])?));
         }
-        if self.varargs {
+        if self.varargs_tuple {
             return Ok(Some(ctx.tuple_from_raw(&[])?));
         }
         Ok(None)
@@ -312,12 +318,14 @@ impl FunctionDescription {
         nargs: usize,
         out: &mut [HPy],
     ) -> HPyResult<()> {
-        if nargs > self.positional.len() {
+        let np = self.positional.len();
+        if nargs > np && !self.varargs {
             return Err(self.too_many_positional(nargs));
         }
-        if nargs > 0 {
-            // SAFETY: the caller guarantees `nargs` valid handles.
-            out[..nargs].copy_from_slice(unsafe { core::slice::from_raw_parts(args, nargs) });
+        let n = nargs.min(np);
+        if n > 0 {
+            // SAFETY: the caller guarantees `nargs` (>= n) valid handles.
+            out[..n].copy_from_slice(unsafe { core::slice::from_raw_parts(args, n) });
         }
         self.missing(out)
     }

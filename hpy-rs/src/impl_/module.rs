@@ -27,6 +27,9 @@ pub unsafe fn module_exec(
     module: HPy,
     init: for<'py> fn(Ctx<'py>, &Handle<'py>) -> HPyResult<()>,
 ) -> c_int {
+    // SAFETY: `ctx` is the context of this call (enables the CPython fast path only if it is
+    // the validated universal context).
+    unsafe { ffi::cpython_fast::init(ctx) };
     // SAFETY: forwarded from the runtime.
     unsafe {
         super::run_status(ctx, |ctx| {

@@ -1,0 +1,443 @@
+//! The CPython fast path: a self-validating shortcut under CPython's *universal* context only.
+//!
+//! Under the context named exactly `"HPy Universal ABI (CPython backend)"`, hpy 0.9.0 (the last
+//! release) encodes a handle as the object's `PyObject*` address plus one. Debug and trace mode
+//! and PyPy use other encodings. When a module is executed under that context, [`init`] checks
+//! the encoding and the few object layouts it relies on *on the running interpreter* (never
+//! assumed from headers), resolves a handful of C-API functions with `dlsym` (the binary keeps no
+//! undefined `Py*` symbol), and only if every check passes publishes that context pointer.
+//!
+//! Every accessor takes the context of the current call and answers `None` unless it is that very
+//! context, so debug mode (another context), trace mode and PyPy always take the plain HPy path.
+//! The shortcuts cover exact `list`/`tuple`/`float`/`int` objects only — types whose operations
+//! never run Python code — and behave exactly like the HPy functions they replace.
+//!
+//! Layout facts checked at init (stable for every non-debug CPython 3.x build hpy 0.9 supports):
+//! `ob_type` is the second word of an object; `ob_size` the third word of a var-object; a list's
+//! item array pointer is its fourth word; a tuple's items start at its fourth word; a float's
+//! value is its third word.
+
+use super::context::{call, id, read_slot};
+use super::{HPy, HPyContext};
+use core::cell::UnsafeCell;
+use core::ffi::{c_char, c_void, CStr};
+use core::mem::MaybeUninit;
+
+/// A CPython `PyObject*`.
+type PyObj = *mut c_void;
+
+extern "C" {
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+}
+
+/// glibc's `RTLD_DEFAULT`: search the global symbol scope (where the interpreter's are).
+const RTLD_DEFAULT: *mut c_void = core::ptr::null_mut();
+
+/// The exact name of the context the encoding is valid for.
+const UNIVERSAL_CPYTHON: &[u8] = b"HPy Universal ABI (CPython backend)";
+
+/// The validated C-API entry points and type objects.
+pub struct Api {
+    list_type: usize,
+    tuple_type: usize,
+    float_type: usize,
+    long_type: usize,
+    long_as_i64: unsafe extern "C" fn(PyObj) -> i64,
+    long_from_i64: unsafe extern "C" fn(i64) -> PyObj,
+    float_from_f64: unsafe extern "C" fn(f64) -> PyObj,
+    incref: unsafe extern "C" fn(PyObj),
+    decref: unsafe extern "C" fn(PyObj),
+    /// `_Py_Dealloc`, when reference counts are plain words (see [`Api::inline_refcount`]).
+    dealloc: Option<unsafe extern "C" fn(PyObj)>,
+}
+
+/// Written once by [`init`] before `FAST_CTX` is published; read only after a `FAST_CTX` match.
+struct ApiCell(UnsafeCell<MaybeUninit<Api>>);
+// SAFETY: written once under the interpreter lock before publication, then only read.
+unsafe impl Sync for ApiCell {}
+static API: ApiCell = ApiCell(UnsafeCell::new(MaybeUninit::uninit()));
+/// The validated universal context, or NULL. Written once, after `API`, under the interpreter
+/// lock; every reader holds that lock too, so plain loads suffice (and let the compiler keep
+/// the value in a register across a loop).
+struct CtxCell(UnsafeCell<*mut HPyContext>);
+// SAFETY: written once and read only while holding the interpreter lock.
+unsafe impl Sync for CtxCell {}
+static FAST_CTX: CtxCell = CtxCell(UnsafeCell::new(core::ptr::null_mut()));
+
+/// The fast path for `ctx`, if `ctx` is the validated CPython universal context.
+#[inline(always)]
+pub fn api(ctx: *mut HPyContext) -> Option<&'static Api> {
+    // SAFETY: see `FAST_CTX`.
+    if unsafe { *FAST_CTX.0.get() } == ctx {
+        // SAFETY: `FAST_CTX` is only ever set (to a non-NULL context) after `API` was
+        // written, and `ctx` is never NULL, so a match means `API` is initialised.
+        Some(unsafe { (*API.0.get()).assume_init_ref() })
+    } else {
+        None
+    }
+}
+
+/// Whether the fast path serves `ctx` (for tests and diagnostics).
+pub fn is_active(ctx: *mut HPyContext) -> bool {
+    api(ctx).is_some()
+}
+
+#[inline(always)]
+fn obj(h: HPy) -> PyObj {
+    (h._i - 1) as PyObj
+}
+
+#[inline(always)]
+fn handle(o: PyObj) -> HPy {
+    if o.is_null() {
+        HPy::NULL
+    } else {
+        HPy { _i: o as isize + 1 }
+    }
+}
+
+/// The word at index `i` of object `o`.
+///
+/// # Safety
+/// `o` must be a live object with at least `i + 1` words.
+#[inline(always)]
+unsafe fn word(o: PyObj, i: usize) -> usize {
+    // SAFETY: forwarded from the caller.
+    unsafe { *(o as *const usize).add(i) }
+}
+
+/// `Py_TYPE(o)`.
+///
+/// # Safety
+/// `o` must be a live object.
+#[inline(always)]
+unsafe fn type_of(o: PyObj) -> usize {
+    // SAFETY: every object has its header; layout checked at init.
+    unsafe { word(o, 1) }
+}
+
+impl Api {
+    /// `len(h)` for an exact `list` or `tuple`.
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn seq_len(&self, h: HPy) -> Option<isize> {
+        let o = obj(h);
+        // SAFETY: a live object; var-object layout checked at init.
+        unsafe {
+            let t = type_of(o);
+            (t == self.list_type || t == self.tuple_type).then(|| word(o, 2) as isize)
+        }
+    }
+
+    /// `h[i]` (a new handle) for an exact `list` or `tuple` and an index in range (negative
+    /// indices count from the end, as `HPy_GetItem_i`); `None` otherwise.
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn seq_item(&self, h: HPy, i: isize) -> Option<HPy> {
+        let o = obj(h);
+        // SAFETY: a live object; list/tuple layouts checked at init; the index is in range.
+        unsafe {
+            let t = type_of(o);
+            let items: *const PyObj = if t == self.list_type {
+                word(o, 3) as *const PyObj
+            } else if t == self.tuple_type {
+                (o as *const PyObj).add(3)
+            } else {
+                return None;
+            };
+            let n = word(o, 2) as isize;
+            let i = if i < 0 { i + n } else { i };
+            if i < 0 || i >= n {
+                return None;
+            }
+            let item = *items.add(i as usize);
+            self.incref(item);
+            Some(handle(item))
+        }
+    }
+
+    /// The value of an exact `float`.
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn float_value(&self, h: HPy) -> Option<f64> {
+        let o = obj(h);
+        // SAFETY: a live object; float layout checked at init.
+        unsafe { (type_of(o) == self.float_type).then(|| *(o as *const f64).add(2)) }
+    }
+
+    /// `HPyLong_AsInt64_t` (`PyLong_AsLongLong`, which honours `__index__`).
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn long_as_i64(&self, h: HPy) -> i64 {
+        // SAFETY: a live object.
+        unsafe { (self.long_as_i64)(obj(h)) }
+    }
+
+    /// `HPyLong_FromInt64_t`.
+    #[inline(always)]
+    pub fn long_from_i64(&self, v: i64) -> HPy {
+        // SAFETY: plain C-API call under the interpreter lock.
+        handle(unsafe { (self.long_from_i64)(v) })
+    }
+
+    /// `HPyFloat_FromDouble`.
+    #[inline(always)]
+    pub fn float_from_f64(&self, v: f64) -> HPy {
+        // SAFETY: plain C-API call under the interpreter lock.
+        handle(unsafe { (self.float_from_f64)(v) })
+    }
+
+    /// `Py_INCREF`.
+    ///
+    /// # Safety
+    /// `o` must be a live object.
+    #[inline(always)]
+    unsafe fn incref(&self, o: PyObj) {
+        // SAFETY: a live object; a plain refcount word when `dealloc` is set (checked at init).
+        unsafe {
+            if self.dealloc.is_some() {
+                *(o as *mut isize) += 1;
+            } else {
+                (self.incref)(o)
+            }
+        }
+    }
+
+    /// `Py_DECREF`.
+    ///
+    /// # Safety
+    /// `o` must be a live object we own a reference to.
+    #[inline(always)]
+    unsafe fn decref(&self, o: PyObj) {
+        // SAFETY: as for `incref`; `_Py_Dealloc` is what `Py_DECREF` calls at zero.
+        unsafe {
+            match self.dealloc {
+                Some(dealloc) => {
+                    let rc = o as *mut isize;
+                    *rc -= 1;
+                    if *rc == 0 {
+                        dealloc(o)
+                    }
+                }
+                None => (self.decref)(o),
+            }
+        }
+    }
+
+    /// `HPy_Dup`.
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn dup(&self, h: HPy) -> HPy {
+        // SAFETY: a live object.
+        unsafe { self.incref(obj(h)) };
+        h
+    }
+
+    /// `HPy_Close`.
+    ///
+    /// # Safety
+    /// `h` must be an owned handle of the fast context, not used afterwards.
+    #[inline(always)]
+    pub unsafe fn close(&self, h: HPy) {
+        // SAFETY: we own one reference.
+        unsafe { self.decref(obj(h)) }
+    }
+}
+
+/// Validates and enables the fast path if `ctx` is CPython's universal context. Idempotent;
+/// does nothing (leaving the plain HPy path) when any check fails or `HPYRS_NO_FAST_PATH` is
+/// set in the environment.
+///
+/// # Safety
+/// `ctx` must be the context of the current call (interpreter lock held).
+pub unsafe fn init(ctx: *mut HPyContext) {
+    // SAFETY: see `FAST_CTX`.
+    if !unsafe { *FAST_CTX.0.get() }.is_null() {
+        return;
+    }
+    // SAFETY: forwarded from the caller.
+    if let Some(api) = unsafe { validate(ctx) } {
+        // SAFETY: not yet published (FAST_CTX is NULL), so nobody reads the cell; the
+        // interpreter lock serialises module execution.
+        unsafe { (*API.0.get()).write(api) };
+        // SAFETY: see `FAST_CTX`.
+        unsafe { *FAST_CTX.0.get() = ctx };
+    }
+}
+
+fn sym(name: &CStr) -> Option<*mut c_void> {
+    // SAFETY: `dlsym` with a NUL-terminated name; RTLD_DEFAULT searches loaded objects.
+    let p = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
+    (!p.is_null()).then_some(p)
+}
+
+/// Every check the fast path depends on, run against the live interpreter.
+///
+/// # Safety
+/// `ctx` must be the context of the current call.
+unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
+    if std::env::var_os("HPYRS_NO_FAST_PATH").is_some() {
+        return None;
+    }
+    // SAFETY: a valid context has a NUL-terminated name.
+    let name = unsafe { CStr::from_ptr((*ctx).name) };
+    if name.to_bytes() != UNIVERSAL_CPYTHON {
+        return None;
+    }
+    // The handle encoding: `h_None` is `&_Py_NoneStruct + 1`.
+    let none = sym(c"_Py_NoneStruct")?;
+    // SAFETY: `h_None` is a handle member (ID < 244, same slot on every layout).
+    let h_none = HPy {
+        _i: unsafe { read_slot(ctx, id::h_None) } as isize,
+    };
+    if obj(h_none) != none {
+        return None;
+    }
+    // The object header: `Py_TYPE(None)` is `_PyNone_Type`.
+    // SAFETY: `none` is the live None object.
+    if unsafe { type_of(none) } != sym(c"_PyNone_Type")? as usize {
+        return None;
+    }
+    // SAFETY: the symbols are these C-API functions with these C signatures.
+    let api = unsafe {
+        Api {
+            list_type: sym(c"PyList_Type")? as usize,
+            tuple_type: sym(c"PyTuple_Type")? as usize,
+            float_type: sym(c"PyFloat_Type")? as usize,
+            long_type: sym(c"PyLong_Type")? as usize,
+            long_as_i64: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj) -> i64>(
+                sym(c"PyLong_AsLongLong")?,
+            ),
+            long_from_i64: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(i64) -> PyObj>(
+                sym(c"PyLong_FromLongLong")?,
+            ),
+            float_from_f64: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64) -> PyObj>(
+                sym(c"PyFloat_FromDouble")?,
+            ),
+            incref: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(
+                c"Py_IncRef",
+            )?),
+            decref: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(
+                c"Py_DecRef",
+            )?),
+            dealloc: None,
+        }
+    };
+    let mut api = api;
+    api.dealloc = plain_refcount_dealloc();
+    // SAFETY: valid context of the current call.
+    let ok = unsafe { probe_layouts(ctx, &api, h_none) };
+    ok.then_some(api)
+}
+
+/// `_Py_Dealloc` if this interpreter's reference counts are plain words that `Py_INCREF` and
+/// `Py_DECREF` just add to and subtract from: CPython 3.8 to 3.11 (3.12 made some objects
+/// immortal with a different rule, so newer versions keep the exported functions). The version
+/// comes from the interpreter's own `Py_Version` (3.11+); without it, the function calls stay.
+fn plain_refcount_dealloc() -> Option<unsafe extern "C" fn(PyObj)> {
+    let version = sym(c"Py_Version")?;
+    // SAFETY: `Py_Version` is a `const unsigned long` (8 bytes on LP64).
+    let v = unsafe { *(version as *const u64) };
+    if v >> 16 != 0x030B {
+        return None;
+    }
+    // SAFETY: `_Py_Dealloc` is `void _Py_Dealloc(PyObject *)`.
+    Some(unsafe {
+        core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(c"_Py_Dealloc")?)
+    })
+}
+
+/// Builds a float, an int, a tuple and a list through HPy and checks that the shortcuts read
+/// them back exactly. Clears any error a failed allocation left.
+///
+/// # Safety
+/// `ctx` must be the context of the current call.
+unsafe fn probe_layouts(ctx: *mut HPyContext, api: &Api, h_none: HPy) -> bool {
+    // SAFETY: plain HPy calls on a valid context; every handle made here is closed below.
+    unsafe {
+        let f = call::ctx_Float_FromDouble(ctx, 2.5);
+        let i = call::ctx_Long_FromInt64_t(ctx, -123_456_789_012);
+        let t = if f.is_null() {
+            HPy::NULL
+        } else {
+            call::ctx_Tuple_FromArray(ctx, [h_none, f].as_ptr(), 2)
+        };
+        let l = call::ctx_List_New(ctx, 0);
+        let mut ok = !f.is_null() && !i.is_null() && !t.is_null() && !l.is_null();
+        ok = ok
+            && call::ctx_List_Append(ctx, l, f) == 0
+            && call::ctx_List_Append(ctx, l, h_none) == 0
+            && call::ctx_List_Append(ctx, l, i) == 0;
+        ok = ok
+            && api.float_value(f) == Some(2.5)
+            && api.float_value(i).is_none()
+            && type_of(obj(i)) == api.long_type
+            && api.long_as_i64(i) == -123_456_789_012
+            && api.seq_len(t) == Some(2)
+            && api.seq_len(l) == Some(3)
+            && api.seq_len(f).is_none()
+            && item_is(api, t, 0, h_none)
+            && item_is(api, t, -1, f)
+            && item_is(api, l, 0, f)
+            && item_is(api, l, 1, h_none)
+            && item_is(api, l, -1, i)
+            && api.seq_item(l, 3).is_none()
+            && api.seq_item(t, -3).is_none()
+            && refcount_round_trip(api, f);
+        for h in [f, i, t, l] {
+            if !h.is_null() {
+                call::ctx_Close(ctx, h);
+            }
+        }
+        if !ok && call::ctx_Err_Occurred(ctx) != 0 {
+            call::ctx_Err_Clear(ctx);
+        }
+        ok
+    }
+}
+
+/// Whether `dup` adds one to the reference count word and `close` takes it back off (when
+/// the counts are handled inline), checked on a live object we hold a reference to.
+///
+/// # Safety
+/// `h` must be an owned handle of the context being validated.
+unsafe fn refcount_round_trip(api: &Api, h: HPy) -> bool {
+    if api.dealloc.is_none() {
+        return true;
+    }
+    let rc = obj(h) as *const isize;
+    // SAFETY: a live object; the reference taken by `dup` is released by `close`.
+    unsafe {
+        let before = *rc;
+        let d = api.dup(h);
+        let plus_one = *rc == before + 1;
+        api.close(d);
+        plus_one && *rc == before
+    }
+}
+
+/// Whether `seq[i]` read through the shortcut is `expected` (the new reference is released).
+///
+/// # Safety
+/// `seq` must be a valid handle of the context being validated.
+unsafe fn item_is(api: &Api, seq: HPy, i: isize, expected: HPy) -> bool {
+    // SAFETY: forwarded from the caller.
+    match unsafe { api.seq_item(seq, i) } {
+        Some(h) => {
+            // SAFETY: `seq_item` returned a new reference.
+            unsafe { api.close(h) };
+            h == expected
+        }
+        None => false,
+    }
+}
