@@ -80,10 +80,16 @@ impl<T: HPyClass> ClassCell<T> {
         Ok(Ref { cell: self })
     }
 
-    /// An exclusive borrow; `RuntimeError` while borrowed.
+    /// An exclusive borrow; `RuntimeError` while borrowed (and always for a `frozen` class).
     #[inline]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
         self.check_init()?;
+        if T::FROZEN {
+            return Err(exc::RuntimeError::new_err(format!(
+                "{} is frozen: its payload cannot be borrowed mutably",
+                T::NAME
+            )));
+        }
         if self.borrow.get() != 0 {
             return Err(exc::RuntimeError::new_err(format!(
                 "Already borrowed: {}",
@@ -110,6 +116,23 @@ impl<T: HPyClass> ClassCell<T> {
         // SAFETY: reading the init flag only.
         self.init.get().then(|| self.value.get() as *const T)
     }
+
+    /// Whether a `RefMut` is alive.
+    pub fn is_mutably_borrowed(&self) -> bool {
+        self.borrow.get() == EXCLUSIVE
+    }
+
+    /// Whether the instance holds a value (false for an instance that was allocated but not
+    /// constructed).
+    pub fn is_initialized(&self) -> bool {
+        self.init.get()
+    }
+}
+
+impl<T> ClassCell<T> {
+    /// The offset of the value `T` inside the payload (for `HPyMember` offsets).
+    #[doc(hidden)]
+    pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassCell<T>, value);
 }
 
 /// A shared borrow of an instance's payload.

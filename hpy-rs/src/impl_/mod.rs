@@ -140,6 +140,10 @@ pub trait NoMethods {
     fn __hpy_method_defs() -> Vec<ffi::HPyDef> {
         Vec::new()
     }
+    /// Nothing to set up.
+    fn __hpy_class_setup<'py>(_ctx: crate::Ctx<'py>, _ty: &crate::Handle<'py>) -> HPyResult<()> {
+        Ok(())
+    }
 }
 impl<T> NoMethods for T {}
 
@@ -183,5 +187,55 @@ pub unsafe fn bind_new<'py>(
         } else {
             desc.bind_dict(ctx, args, nargs, kw, out)
         }
+    }
+}
+
+/// The result of a `__next__` method: `None` (or `Ok(None)`) ends the iteration by raising a
+/// bare `StopIteration`.
+#[diagnostic::on_unimplemented(
+    message = "`__next__` must return `Option<T>` (None ends the iteration) or `Result<Option<T>, E>`, not `{Self}`"
+)]
+pub trait IterNext {
+    /// The yielded value.
+    type Item;
+    /// The value, or `StopIteration`.
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<Self::Item>;
+}
+
+fn stop_iteration(ctx: crate::Ctx<'_>) -> crate::HPyErr {
+    let ty = crate::ExcType::Builtin(ffi::id::h_StopIteration).load(ctx);
+    crate::HPyErr::with_object(&ty, &ctx.none())
+}
+
+impl<T> IterNext for Option<T> {
+    type Item = T;
+    #[inline]
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<T> {
+        self.ok_or_else(|| stop_iteration(ctx))
+    }
+}
+
+impl<T, E: Into<crate::HPyErr>> IterNext for Result<Option<T>, E> {
+    type Item = T;
+    #[inline]
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<T> {
+        self.map_err(Into::into)?.into_next(ctx)
+    }
+}
+
+/// An operator's operand failed to convert: a `TypeError` (wrong operand type) becomes
+/// `NotImplemented`, so Python tries the other operand; any other error (e.g. a borrow
+/// conflict) propagates.
+#[cold]
+pub fn operand_mismatch<'py>(
+    ctx: crate::Ctx<'py>,
+    e: crate::HPyErr,
+) -> HPyResult<crate::Handle<'py>> {
+    let type_error = crate::ExcType::Builtin(ffi::id::h_TypeError).load(ctx);
+    if e.is_lazy_builtin(ffi::id::h_TypeError) || e.matches(ctx, &type_error) {
+        e.discard(ctx);
+        Ok(ctx.not_implemented().to_owned())
+    } else {
+        Err(e)
     }
 }
