@@ -111,6 +111,8 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
     let mut traversed: Vec<TokenStream> = Vec::new();
     let mut mods: Vec<TokenStream> = Vec::new();
     let mut field_defs: Vec<TokenStream> = Vec::new();
+    let mut pypy_props: Vec<TokenStream> = Vec::new();
+    let mut prop_names: Vec<String> = Vec::new();
     for (i, f) in item.fields.iter_mut().enumerate() {
         let fa = parse_field_attrs(&mut f.attrs, &mut errors);
         let member = match &f.ident {
@@ -143,6 +145,13 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                 continue;
             }
         };
+        if fa.set && !fa.get {
+            errors.err(
+                syn::spanned::Spanned::span(&f.ty),
+                "a field with `set` needs `get` too (write-only attributes are not supported)",
+            );
+            continue;
+        }
         if fa.set && frozen {
             errors.err(
                 syn::spanned::Spanned::span(&f.ty),
@@ -184,9 +193,13 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                     }
                 });
             }
-            _ => mods.push(field_getset(
-                &ty, &member, fty, &attr_name, fa.get, fa.set, &md, doc_c, name_c,
-            )),
+            _ => {
+                mods.push(field_getset(
+                    &ty, &member, fty, &attr_name, fa.get, fa.set, &md, doc_c, name_c,
+                ));
+                pypy_props.push(quote!(#md::pypy_defs()));
+                prop_names.push(attr_name.clone());
+            }
         }
         field_defs.push(quote!(#md::def()));
     }
@@ -210,6 +223,9 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                     use ::hpy_rs::impl_::NoMethods as _;
                     let mut __defs = <#ident>::__hpy_method_defs();
                     #( __defs.push(#field_defs); )*
+                    if ::hpy_rs::ffi::is_pypy() {
+                        #( __defs.extend(#pypy_props); )*
+                    }
                     __defs
                 }
                 fn visit_fields(
@@ -226,6 +242,7 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                 ) -> ::hpy_rs::HPyResult<()> {
                     #[allow(unused_imports)]
                     use ::hpy_rs::impl_::NoMethods as _;
+                    ::hpy_rs::impl_::pypy_properties(ty, &[#(#prop_names),*])?;
                     <#ident>::__hpy_class_setup(ctx, ty)
                 }
             }
@@ -267,12 +284,11 @@ fn field_getset(
     let set_ty = quote!(unsafe extern "C" fn(#c, #h, #h, #vp) -> ::core::ffi::c_int);
     let is_field = utils::type_is(fty, "Field");
     let mut items = TokenStream::new();
-    let (mut gi, mut gt, mut si, mut st) = (
-        quote!(::core::option::Option::None),
-        quote!(::core::ptr::null_mut()),
+    let (mut gi, mut gt) = (
         quote!(::core::option::Option::None),
         quote!(::core::ptr::null_mut()),
     );
+    let (si, st);
     if get {
         let value = if is_field {
             quote!(__slf.#member.get(&*__slf_h))
@@ -299,7 +315,12 @@ fn field_getset(
         gi = quote!(::hpy_rs::__hpy_cfunc!(__get, #get_ty));
         gt = quote!(::hpy_rs::__hpy_tramp!(__get_tramp, unsafe extern "C" fn(#o, #vp) -> #o));
     }
-    if set {
+    if !set {
+        let (it, i, t) = readonly_setter(&quote!(#ty), attr_name);
+        items.extend(it);
+        si = i;
+        st = t;
+    } else {
         let msg = format!("cannot delete attribute '{attr_name}'");
         let store = if is_field {
             quote! {
@@ -338,10 +359,12 @@ fn field_getset(
             ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, #vp) -> ::core::ffi::c_int)
         );
     }
+    let adapters = pypy_adapters(attr_name);
     quote! {
         mod #md {
             use super::*;
             #items
+            #adapters
             pub fn def() -> ::hpy_rs::ffi::HPyDef {
                 ::hpy_rs::ffi::HPyDef {
                     kind: ::hpy_rs::ffi::kind::GetSet,
@@ -354,6 +377,89 @@ fn field_getset(
             }
         }
     }
+}
+
+/// PyPy 7.3.19 ignores a getset setter's error result (the exception surfaces later,
+/// somewhere else) and aborts on assignment to a getset without setter. On PyPy every getset
+/// is therefore replaced by a `property` over two hidden methods (`__hpy_get_<name>`,
+/// `__hpy_set_<name>`), whose errors PyPy does check. These are their impls (PyPy calls impls
+/// directly, so they need no CPython trampoline).
+pub(crate) fn pypy_adapters(name: &str) -> TokenStream {
+    let c = quote!(*mut ::hpy_rs::ffi::HPyContext);
+    let h = quote!(::hpy_rs::ffi::HPy);
+    let get_c = crate::utils::c_str(&format!("__hpy_get_{name}"));
+    let set_c = crate::utils::c_str(&format!("__hpy_set_{name}"));
+    quote! {
+        unsafe extern "C" fn __pget(__ctx: #c, __self: #h) -> #h {
+            // SAFETY: forwards the runtime's arguments to the getter.
+            unsafe { __get(__ctx, __self, ::core::ptr::null_mut()) }
+        }
+        unsafe extern "C" fn __pset(__ctx: #c, __self: #h, __value: #h) -> #h {
+            // SAFETY: forwards the runtime's arguments to the setter.
+            if unsafe { __set(__ctx, __self, __value, ::core::ptr::null_mut()) } != 0 {
+                return ::hpy_rs::ffi::HPy::NULL;
+            }
+            // SAFETY: the runtime's context of this call.
+            unsafe { ::hpy_rs::impl_::none_raw(__ctx) }
+        }
+        pub fn pypy_defs() -> [::hpy_rs::ffi::HPyDef; 2] {
+            [
+                ::hpy_rs::ffi::HPyDef {
+                    kind: ::hpy_rs::ffi::kind::Meth,
+                    u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
+                        name: #get_c,
+                        impl_: ::hpy_rs::__hpy_cfunc!(__pget, unsafe extern "C" fn(#c, #h) -> #h),
+                        cpy_trampoline: ::core::ptr::null_mut(),
+                        signature: ::hpy_rs::ffi::sig::NOARGS,
+                        doc: ::core::ptr::null(),
+                    } },
+                },
+                ::hpy_rs::ffi::HPyDef {
+                    kind: ::hpy_rs::ffi::kind::Meth,
+                    u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
+                        name: #set_c,
+                        impl_: ::hpy_rs::__hpy_cfunc!(__pset, unsafe extern "C" fn(#c, #h, #h) -> #h),
+                        cpy_trampoline: ::core::ptr::null_mut(),
+                        signature: ::hpy_rs::ffi::sig::O,
+                        doc: ::core::ptr::null(),
+                    } },
+                },
+            ]
+        }
+    }
+}
+
+/// A setter for a read-only getset: PyPy 7.3.19 aborts ("NotImplementedError" in
+/// `W_HPyGetSetProperty_readonly_attribute`) when a getset without setter is assigned, so
+/// every getset gets one, raising CPython's `AttributeError`.
+pub(crate) fn readonly_setter(
+    class: &TokenStream,
+    attr_name: &str,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let o = quote!(*mut ::hpy_rs::ffi::cpy_PyObject);
+    let c = quote!(*mut ::hpy_rs::ffi::HPyContext);
+    let h = quote!(::hpy_rs::ffi::HPy);
+    let vp = quote!(*mut ::core::ffi::c_void);
+    let set_ty = quote!(unsafe extern "C" fn(#c, #h, #h, #vp) -> ::core::ffi::c_int);
+    let items = quote! {
+        unsafe extern "C" fn __set(__ctx: #c, _s: #h, _v: #h, _c: #vp) -> ::core::ffi::c_int {
+            // SAFETY: called by the runtime with its context.
+            unsafe { ::hpy_rs::impl_::run_status(__ctx, |_ctx| {
+                ::core::result::Result::Err(::hpy_rs::impl_::readonly_attribute(#attr_name, <#class as ::hpy_rs::class::HPyClass>::NAME))
+            }) }
+        }
+        unsafe extern "C" fn __set_tramp(s: #o, v: #o, c: #vp) -> ::core::ffi::c_int {
+            // SAFETY: called by CPython; forwards unchanged.
+            unsafe { ::hpy_rs::impl_::tramp::setter(s, v, c, ::hpy_rs::__hpy_cfunc!(__set, #set_ty)) }
+        }
+    };
+    (
+        items,
+        quote!(::hpy_rs::__hpy_cfunc!(__set, #set_ty)),
+        quote!(
+            ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, #vp) -> ::core::ffi::c_int)
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -627,7 +627,12 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
     if !has_new {
         mods.push(gen_no_new(&class_name, &mut defs));
     }
+    let mut pypy_props: Vec<TokenStream> = Vec::new();
+    let mut prop_names: Vec<String> = Vec::new();
     for (name, (get, set)) in &getsets {
+        let md = format_ident!("__hpy_m{}", counter);
+        pypy_props.push(quote!(#md::pypy_defs()));
+        prop_names.push(name.clone());
         mods.push(gen_getset(
             &ty,
             name,
@@ -670,7 +675,11 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             impl #ty {
                 #[doc(hidden)]
                 pub fn __hpy_method_defs() -> ::std::vec::Vec<::hpy_rs::ffi::HPyDef> {
-                    ::std::vec![#(#defs),*]
+                    let mut __defs = ::std::vec![#(#defs),*];
+                    if ::hpy_rs::ffi::is_pypy() {
+                        #( __defs.extend(#pypy_props); )*
+                    }
+                    __defs
                 }
                 #[doc(hidden)]
                 pub fn __hpy_class_setup<'py>(
@@ -678,6 +687,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     __ty: &::hpy_rs::Handle<'py>,
                 ) -> ::hpy_rs::HPyResult<()> {
                     ::hpy_rs::class::install_static_methods(__ctx, __ty, &[#(#static_names),*])?;
+                    ::hpy_rs::impl_::pypy_properties(__ty, &[#(#prop_names),*])?;
                     #(#setup)*
                     ::core::result::Result::Ok(())
                 }
@@ -856,6 +866,18 @@ fn gen_getset(
             ::hpy_rs::__hpy_tramp!(__get_tramp, unsafe extern "C" fn(#o, *mut ::core::ffi::c_void) -> #o)
         );
     }
+    if let (None, Some(s)) = (get, set) {
+        errors.err(
+            s.item.sig.ident.span(),
+            format!("#[setter] `{name}` needs a #[getter] of the same name (write-only attributes are not supported)"),
+        );
+    }
+    if set.is_none() {
+        let (it, i, t) = crate::class::readonly_setter(&quote!(#ty), name);
+        items.extend(it);
+        si = i;
+        st = t;
+    }
     if let Some(s) = set {
         if py_arg_count(s) != 1 {
             errors.err(
@@ -894,10 +916,12 @@ fn gen_getset(
     let name_c = utils::c_str(name);
     let doc_c = utils::c_str_or_null(doc.as_deref());
     defs.push(quote!(#md::def()));
+    let adapters = crate::class::pypy_adapters(name);
     quote! {
         mod #md {
             use super::*;
             #items
+            #adapters
             pub fn def() -> ::hpy_rs::ffi::HPyDef {
                 ::hpy_rs::ffi::HPyDef {
                     kind: ::hpy_rs::ffi::kind::GetSet,
@@ -1254,7 +1278,7 @@ fn gen_protocols(
             let other_v = operand(&other, name, true);
             let call = call(m, &[quote!(__other)]);
             quote! {
-                if #me.is_instance(&__ty) {
+                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
                     let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
@@ -1453,7 +1477,7 @@ fn gen_protocols(
             };
             let call = call(m, &vals);
             quote! {
-                if #me.is_instance(&__ty) {
+                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
                     let __other = #other_v;
                     #mod_code
                     // SAFETY: checked to be an instance of this class just above.

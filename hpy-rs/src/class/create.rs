@@ -9,7 +9,10 @@ use crate::err::HPyResult;
 use crate::ffi::{self, HPyDef, HPyType_Spec};
 use crate::global::Global;
 use crate::handle::Handle;
+use core::any::TypeId;
 use core::ffi::{c_int, c_void};
+use core::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// Implemented by `#[hpy_class]` for a Rust struct.
 pub trait HPyClass: Sized + 'static {
@@ -177,10 +180,46 @@ pub fn add_class<'py, T: HPyClass>(
     let ty = ctx.owned(unsafe {
         ffi::call::ctx_Type_FromSpec(ctx.as_ptr(), spec, core::ptr::null_mut())
     })?;
+    if let Some(prev) = T::type_global().get(ctx) {
+        // The module is being loaded again in this process: instances of the earlier class
+        // object stay usable (see `is_instance_of`).
+        remember_earlier_type::<T>(&prev);
+    }
     T::type_global().set(&ty);
     T::class_setup(ctx, &ty)?;
     super::super::impl_::class_fixups(ctx, &ty)?;
     module.setattr(T::NAME, &ty)
+}
+
+static RELOADED: AtomicBool = AtomicBool::new(false);
+type Earlier = Vec<(TypeId, &'static Global)>;
+static EARLIER: Mutex<Earlier> = Mutex::new(Vec::new());
+
+/// Whether any class was created twice in this process.
+#[inline]
+pub(crate) fn reloaded() -> bool {
+    RELOADED.load(Ordering::Relaxed)
+}
+
+fn remember_earlier_type<T: HPyClass>(prev: &Handle<'_>) {
+    let g: &'static Global = Box::leak(Box::new(Global::new()));
+    g.set(prev);
+    EARLIER
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((TypeId::of::<T>(), g));
+    RELOADED.store(true, Ordering::Relaxed);
+}
+
+/// The class objects made for `T` by earlier loads of its module.
+pub(crate) fn earlier_types<T: HPyClass>() -> Vec<&'static Global> {
+    EARLIER
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(t, _)| *t == TypeId::of::<T>())
+        .map(|(_, g)| *g)
+        .collect()
 }
 
 /// Turns the instance-method descriptors `names` of `ty` into static methods.

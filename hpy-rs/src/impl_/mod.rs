@@ -239,3 +239,45 @@ pub fn operand_mismatch<'py>(
         Err(e)
     }
 }
+
+/// CPython's error for assigning a read-only attribute.
+#[cold]
+pub fn readonly_attribute(attr: &str, class: &str) -> crate::HPyErr {
+    crate::exc::AttributeError::new_err(format!(
+        "attribute '{attr}' of '{class}' objects is not writable"
+    ))
+}
+
+/// A new handle to `None`, as a raw result.
+///
+/// # Safety
+/// `ctx` must be the context the runtime passed to the calling impl.
+pub unsafe fn none_raw(ctx: *mut ffi::HPyContext) -> ffi::HPy {
+    // SAFETY: forwarded from the caller.
+    let ctx = unsafe { crate::Ctx::from_raw(ctx) };
+    ctx.none().to_owned().into_raw()
+}
+
+/// On PyPy, replaces each getset `names` of `ty` by a `property` over the hidden methods
+/// `__hpy_get_<name>`/`__hpy_set_<name>` (PyPy 7.3.19 ignores getset setter errors and aborts
+/// on assigning a getset without setter). Does nothing on CPython.
+pub fn pypy_properties<'py>(ty: &crate::Handle<'py>, names: &[&str]) -> HPyResult<()> {
+    if names.is_empty() || !ffi::is_pypy() {
+        return Ok(());
+    }
+    let ctx = ty.ctx();
+    let property = ctx.builtin("property")?;
+    let delattr = ctx.builtin("delattr")?;
+    let dict = ty.getattr("__dict__")?;
+    for name in names {
+        let (g, s) = (format!("__hpy_get_{name}"), format!("__hpy_set_{name}"));
+        let doc = dict.get_item(*name)?.getattr("__doc__")?;
+        let fget = dict.get_item(g.as_str())?;
+        let fset = dict.get_item(s.as_str())?;
+        let prop = property.call((fget, fset, ctx.none(), doc))?;
+        ty.setattr(name, prop)?;
+        delattr.call((ty, g.as_str()))?;
+        delattr.call((ty, s.as_str()))?;
+    }
+    Ok(())
+}
