@@ -257,8 +257,10 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
     match errors.finish() {
         Ok(()) => quote!(#item #body),
         Err(e) => {
+            // The class impl is still emitted (without the faulty attributes), so the only
+            // errors are the ones above, not follow-on "HPyClass is not implemented" noise.
             let e = e.to_compile_error();
-            quote!(#item #e)
+            quote!(#item #e #body)
         }
     }
 }

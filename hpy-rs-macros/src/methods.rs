@@ -480,7 +480,11 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     }
                     let call = quote!(<#ty>::#ident(#recv_arg #(#args),*));
                     if is_next {
-                        quote!(::hpy_rs::impl_::IterNext::into_next(#call, __ctx))
+                        let sp = match &m.item.sig.output {
+                            syn::ReturnType::Type(_, t) => syn::spanned::Spanned::span(&**t),
+                            syn::ReturnType::Default => ident.span(),
+                        };
+                        quote::quote_spanned!(sp=> ::hpy_rs::impl_::IterNext::into_next(#call, __ctx))
                     } else {
                         call
                     }
@@ -584,7 +588,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                         format!("{lo} or {hi} arguments")
                     };
                     errors.err(
-                        f.sig.inputs.span_or(ident.span()),
+                        ident.span(),
                         format!("`{name}` takes `self` and {expected} (besides an optional `ctx: Ctx`), found {n}"),
                     );
                     continue;
@@ -605,7 +609,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 }
                 if matches!(name.as_str(), "__iter__" | "__next__") && py_arg_count(&m) != 0 {
                     errors.err(
-                        f.sig.inputs.span_or(ident.span()),
+                        ident.span(),
                         format!("`{name}` takes only `self` (besides an optional `ctx: Ctx`)"),
                     );
                     continue;
@@ -693,19 +697,6 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 }
             }
         };
-    }
-}
-
-trait SpanOr {
-    fn span_or(&self, other: Span) -> Span;
-}
-impl SpanOr for Punctuated<syn::FnArg, syn::Token![,]> {
-    fn span_or(&self, other: Span) -> Span {
-        if self.is_empty() {
-            other
-        } else {
-            syn::spanned::Spanned::span(self)
-        }
     }
 }
 
