@@ -8,6 +8,7 @@ use crate::utils::{self, Errors};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
+use syn::punctuated::Punctuated;
 use syn::{ImplItem, ImplItemFn, ItemImpl, Type};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,7 @@ const METHOD_ATTRS: &[&str] = &[
     "hpy",
     "staticmethod",
     "classmethod",
+    "classattr",
 ];
 
 struct Method {
@@ -157,14 +159,121 @@ fn operand(h: &TokenStream, name: &str, not_implemented: bool) -> TokenStream {
     if not_implemented {
         quote!(match ::hpy_rs::impl_::extract_arg(&*#h, #name, "other") {
             ::core::result::Result::Ok(v) => v,
-            ::core::result::Result::Err(e) => {
-                e.discard(__ctx);
-                return ::core::result::Result::Ok(__ctx.not_implemented().to_owned());
-            }
+            ::core::result::Result::Err(e) => return ::hpy_rs::impl_::operand_mismatch(__ctx, e),
         })
     } else {
         quote!(::hpy_rs::impl_::extract_arg(&*#h, #name, "key")?)
     }
+}
+
+/// Magic methods whose receiver must be `&self`: Python calls them implicitly (hashing,
+/// printing, truth tests, comparisons, `in`), where "already borrowed" errors would surprise.
+const SHARED_ONLY: &[&str] = &[
+    "__repr__",
+    "__str__",
+    "__hash__",
+    "__len__",
+    "__bool__",
+    "__contains__",
+    "__richcmp__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+];
+
+/// The (min, max) number of Python arguments of a magic method, `None` for unknown names.
+fn proto_arity(name: &str) -> Option<(usize, usize)> {
+    match name {
+        "__repr__" | "__str__" | "__len__" | "__bool__" | "__hash__" => Some((0, 0)),
+        "__getitem__" | "__delitem__" | "__contains__" => Some((1, 1)),
+        "__setitem__" | "__richcmp__" => Some((2, 2)),
+        "__pow__" | "__rpow__" | "__ipow__" => Some((1, 2)),
+        _ if UNARY.iter().any(|u| u.0 == name) => Some((0, 0)),
+        _ if BINARY.iter().any(|b| b.0 == name || b.1 == name)
+            || INPLACE.iter().any(|b| b.0 == name)
+            || CMP.iter().any(|c| c.0 == name) =>
+        {
+            Some((1, 1))
+        }
+        _ => None,
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A hidden leading parameter that is not a Python argument: a class method's `cls` or a
+/// method's `slf: &Handle`. Returns the inputs without it and its index among the Rust args.
+fn take_hidden_param(
+    inputs: &Punctuated<syn::FnArg, syn::Token![,]>,
+) -> Option<(Punctuated<syn::FnArg, syn::Token![,]>, usize, syn::Ident)> {
+    let mut out = Punctuated::new();
+    let mut found = None;
+    let mut n_args = 0usize;
+    for a in inputs {
+        if found.is_none() {
+            if let syn::FnArg::Typed(pt) = a {
+                if !utils::type_is(&pt.ty, "Ctx") {
+                    let id = match &*pt.pat {
+                        syn::Pat::Ident(pi) => pi.ident.clone(),
+                        _ => format_ident!("cls"),
+                    };
+                    found = Some((n_args, id));
+                    continue;
+                }
+            }
+        }
+        if matches!(a, syn::FnArg::Typed(_)) {
+            n_args += 1;
+        }
+        out.push(a.clone());
+    }
+    found.map(|(i, id)| (out, i, id))
+}
+
+/// Whether a return type is `()` (absent, `()`, or `Result<(), _>`/`HPyResult<()>`).
+fn returns_unit(ret: &syn::ReturnType) -> bool {
+    fn unit(t: &Type) -> bool {
+        matches!(t, Type::Tuple(tt) if tt.elems.is_empty())
+    }
+    match ret {
+        syn::ReturnType::Default => true,
+        syn::ReturnType::Type(_, t) => {
+            if unit(t) {
+                return true;
+            }
+            if let Type::Path(p) = &**t {
+                if let Some(seg) = p.path.segments.last() {
+                    if seg.ident == "Result" || seg.ident == "HPyResult" {
+                        if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                            if let Some(syn::GenericArgument::Type(t0)) = a.args.first() {
+                                return unit(t0);
+                            }
+                        }
+                    }
+                }
+            }
+            false
+        }
+    }
+}
+
+enum Kind {
+    Plain,
+    New,
+    Getter,
+    Setter,
+    Static,
+    Class,
+    ClassAttr,
 }
 
 pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
@@ -193,12 +302,25 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
     let mut mods: Vec<TokenStream> = Vec::new();
     let mut protos: BTreeMap<String, Method> = BTreeMap::new();
     let mut getsets: BTreeMap<String, (Option<Method>, Option<Method>)> = BTreeMap::new();
+    let mut statics: Vec<String> = Vec::new();
+    let mut setup: Vec<TokenStream> = Vec::new();
+    let mut mut_spans: Vec<Span> = Vec::new();
     let mut has_new = false;
     let mut counter = 0usize;
 
     for it in item.items.iter_mut() {
+        if let ImplItem::Const(c) = it {
+            let taken = utils::take_attrs(&mut c.attrs, "classattr");
+            if !taken.is_empty() {
+                let id = &c.ident;
+                let name = id.to_string();
+                setup.push(quote!(__ty.setattr(#name, <#ty>::#id)?;));
+            }
+            continue;
+        }
         let ImplItem::Fn(f) = it else { continue };
-        let mut kind = None::<&str>;
+        let mut kind = Kind::Plain;
+        let mut n_kinds = 0;
         let mut opts = function::FnOptions::default();
         let mut getter_name = None;
         for a in f.attrs.iter() {
@@ -209,32 +331,47 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             if !METHOD_ATTRS.contains(&id.as_str()) {
                 continue;
             }
-            match id.as_str() {
-                "new" | "getter" | "setter" => {
-                    if kind.is_some() {
-                        errors.err(syn::spanned::Spanned::span(a), "a method can have only one of #[new], #[getter], #[setter]");
-                    }
-                    kind = Some(match id.as_str() { "new" => "new", "getter" => "getter", _ => "setter" });
-                    if let Ok(t) = utils::attr_args(a) {
-                        if !t.is_empty() {
-                            match syn::parse2::<syn::Ident>(t.clone()) {
-                                Ok(n) => getter_name = Some(n.to_string()),
-                                Err(_) => match syn::parse2::<syn::LitStr>(t) {
-                                    Ok(s) => getter_name = Some(s.value()),
-                                    Err(e) => errors.push(e),
-                                },
-                            }
+            if id == "hpy" {
+                match utils::attr_args(a) {
+                    Ok(t) => opts = function::parse_fn_options(t, &mut errors),
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
+            n_kinds += 1;
+            if n_kinds > 1 {
+                errors.err(
+                    syn::spanned::Spanned::span(a),
+                    "a method can have only one of #[new], #[getter], #[setter], #[staticmethod], #[classmethod], #[classattr]",
+                );
+            }
+            kind = match id.as_str() {
+                "new" => Kind::New,
+                "getter" => Kind::Getter,
+                "setter" => Kind::Setter,
+                "staticmethod" => Kind::Static,
+                "classmethod" => Kind::Class,
+                _ => Kind::ClassAttr,
+            };
+            if id == "getter" || id == "setter" {
+                if let Ok(t) = utils::attr_args(a) {
+                    if !t.is_empty() {
+                        match syn::parse2::<syn::Ident>(t.clone()) {
+                            Ok(n) => getter_name = Some(n.to_string()),
+                            Err(_) => match syn::parse2::<syn::LitStr>(t) {
+                                Ok(s) => getter_name = Some(s.value()),
+                                Err(e) => errors.push(e),
+                            },
                         }
                     }
                 }
-                "hpy" => match utils::attr_args(a) {
-                    Ok(t) => opts = function::parse_fn_options(t, &mut errors),
-                    Err(e) => errors.push(e),
-                },
-                _ => errors.err(
-                    syn::spanned::Spanned::span(a),
-                    format!("#[{id}] is not supported yet by hpy-rs (HPy 0.9 method defs have no static/class flags); use a module-level #[hpy_function]"),
-                ),
+            } else if let Ok(t) = utils::attr_args(a) {
+                if !t.is_empty() {
+                    errors.err(
+                        syn::spanned::Spanned::span(&t),
+                        format!("#[{id}] takes no arguments"),
+                    );
+                }
             }
         }
         f.attrs.retain(|a| {
@@ -242,7 +379,8 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 .get_ident()
                 .is_some_and(|i| METHOD_ATTRS.contains(&i.to_string().as_str()))
         });
-        let recv = match f.sig.receiver() {
+        let self_span = f.sig.receiver().map(|r| r.self_token.span);
+        let mut recv = match f.sig.receiver() {
             None => Recv::None,
             Some(r) if r.reference.is_none() => {
                 errors.err(
@@ -251,22 +389,116 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 );
                 Recv::Ref
             }
-            Some(r) if r.mutability.is_some() => Recv::Mut,
+            Some(r) if r.mutability.is_some() => {
+                mut_spans.push(r.self_token.span);
+                Recv::Mut
+            }
             Some(_) => Recv::Ref,
         };
+        let ident = f.sig.ident.clone();
+        let name = signature::unraw(&ident);
+        // A hidden first parameter: `cls` of a class method, `slf: &Handle` of a method.
+        let mut hidden: Option<(usize, TokenStream)> = None;
+        let mut inputs = f.sig.inputs.clone();
+        let is_slf = recv == Recv::None
+            && matches!(kind, Kind::Plain)
+            && take_hidden_param(&f.sig.inputs).is_some_and(|(_, _, id)| id == "slf");
+        if matches!(kind, Kind::Class) || is_slf {
+            match take_hidden_param(&f.sig.inputs) {
+                Some((rest, pos, _)) => {
+                    inputs = rest;
+                    let value = if is_slf {
+                        quote! {
+                            // SAFETY: `self` is lent for this call.
+                            let __hidden = unsafe { ::hpy_rs::impl_::arg(__ctx, __self) };
+                            let __hidden: &::hpy_rs::Handle<'_> = &*__hidden;
+                        }
+                    } else {
+                        quote! {
+                            // SAFETY: the placeholder instance is lent for this call.
+                            let __hidden = unsafe { ::hpy_rs::impl_::arg(__ctx, __self) }.get_type();
+                            let __hidden: &::hpy_rs::Handle<'_> = &__hidden;
+                        }
+                    };
+                    hidden = Some((pos, value));
+                }
+                None => errors.err(
+                    ident.span(),
+                    "a #[classmethod] takes the class as its first parameter: `cls: &Handle<'_>`",
+                ),
+            }
+            if is_slf {
+                recv = Recv::Ref;
+            }
+        }
         let (rust_args, sig) =
-            function::build_signature(&f.sig.inputs, opts.signature.clone(), &mut errors);
+            function::build_signature(&inputs, opts.signature.clone(), &mut errors);
         let m = Method {
             item: f.clone(),
             recv,
             rust_args,
         };
-        let ident = f.sig.ident.clone();
-        let name = signature::unraw(&ident);
+        let plain = |m: &Method,
+                     sig: signature::Signature,
+                     py_name: String,
+                     recv_code: TokenStream,
+                     hidden: Option<(usize, TokenStream)>,
+                     counter: &mut usize,
+                     mods: &mut Vec<TokenStream>,
+                     defs: &mut Vec<TokenStream>| {
+            let text = sig.text_signature(Some("$self"));
+            let doc = function::doc_with_signature(
+                &py_name,
+                Some(&text),
+                utils::docstring(&m.item.attrs).as_deref(),
+            );
+            let spec = CallableSpec {
+                msg_name: format!("{class_name}.{py_name}"),
+                sig,
+                rust_args: m.rust_args.clone(),
+            };
+            let ident = &m.item.sig.ident;
+            let (recv_code2, recv_arg) = if is_slf {
+                (quote!(), quote!())
+            } else {
+                recv_tokens(&ty, m.recv, &format_ident!("__self"))
+            };
+            let (hidden_code, hidden_pos) = match hidden {
+                Some((p, code)) => (code, Some(p)),
+                None => (quote!(), None),
+            };
+            let is_next = py_name == "__next__";
+            let def = function::meth_def(
+                &spec,
+                &py_name,
+                &doc,
+                quote!(#recv_code #recv_code2 #hidden_code),
+                |args| {
+                    let mut args = args.to_vec();
+                    if let Some(p) = hidden_pos {
+                        args.insert(p.min(args.len()), quote!(__hidden));
+                    }
+                    let call = quote!(<#ty>::#ident(#recv_arg #(#args),*));
+                    if is_next {
+                        let sp = match &m.item.sig.output {
+                            syn::ReturnType::Type(_, t) => syn::spanned::Spanned::span(&**t),
+                            syn::ReturnType::Default => ident.span(),
+                        };
+                        quote::quote_spanned!(sp=> ::hpy_rs::impl_::IterNext::into_next(#call, __ctx))
+                    } else {
+                        call
+                    }
+                },
+            );
+            let md = format_ident!("__hpy_m{}", *counter);
+            *counter += 1;
+            mods.push(quote!(mod #md { use super::*; #def }));
+            defs.push(quote!(unsafe { *#md::__HPY_DEF.get() }));
+        };
         match kind {
-            Some("new") => {
+            Kind::New => {
                 if recv != Recv::None {
-                    errors.err(ident.span(), "#[new] takes no `self`");
+                    errors.err(self_span.unwrap_or(ident.span()), "#[new] takes no `self`");
                 }
                 has_new = true;
                 let spec = CallableSpec {
@@ -277,7 +509,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 mods.push(gen_new(&ty, &spec, &ident, counter, &mut defs));
                 counter += 1;
             }
-            Some("getter") => {
+            Kind::Getter => {
                 if recv == Recv::None {
                     errors.err(ident.span(), "#[getter] needs `&self`");
                 }
@@ -285,7 +517,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     .unwrap_or_else(|| name.strip_prefix("get_").unwrap_or(&name).to_owned());
                 getsets.entry(n).or_default().0 = Some(m);
             }
-            Some("setter") => {
+            Kind::Setter => {
                 if recv != Recv::Mut {
                     errors.err(ident.span(), "#[setter] needs `&mut self`");
                 }
@@ -293,75 +525,118 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     .unwrap_or_else(|| name.strip_prefix("set_").unwrap_or(&name).to_owned());
                 getsets.entry(n).or_default().1 = Some(m);
             }
-            _ if name.starts_with("__")
-                && name.ends_with("__")
-                && !matches!(name.as_str(), "__iter__" | "__next__" | "__call__") =>
+            Kind::Static | Kind::Class => {
+                let what = if matches!(kind, Kind::Static) {
+                    "#[staticmethod]"
+                } else {
+                    "#[classmethod]"
+                };
+                if let Some(sp) = self_span {
+                    errors.err(sp, format!("a {what} takes no `self`"));
+                    continue;
+                }
+                let py_name = opts.name.clone().unwrap_or(name.clone());
+                statics.push(py_name.clone());
+                plain(
+                    &m,
+                    sig,
+                    py_name,
+                    quote!(),
+                    hidden,
+                    &mut counter,
+                    &mut mods,
+                    &mut defs,
+                );
+            }
+            Kind::ClassAttr => {
+                if let Some(sp) = self_span {
+                    errors.err(sp, "a #[classattr] takes no `self`");
+                    continue;
+                }
+                if py_arg_count(&m) != 0 {
+                    errors.err(
+                        ident.span(),
+                        "a #[classattr] function takes no arguments (except `ctx: Ctx`)",
+                    );
+                    continue;
+                }
+                let py_name = opts.name.clone().unwrap_or(name.clone());
+                let args = proto_args(&m, &[]);
+                setup.push(quote!(__ty.setattr(#py_name, <#ty>::#ident(#(#args),*))?;));
+            }
+            Kind::Plain
+                if name.starts_with("__")
+                    && name.ends_with("__")
+                    && !matches!(name.as_str(), "__iter__" | "__next__" | "__call__") =>
             {
                 if recv == Recv::None {
                     errors.err(
                         ident.span(),
                         format!("`{name}` needs `&self` or `&mut self`"),
                     );
+                    continue;
                 }
-                let known = [
-                    "__repr__",
-                    "__str__",
-                    "__len__",
-                    "__bool__",
-                    "__hash__",
-                    "__getitem__",
-                    "__setitem__",
-                    "__delitem__",
-                    "__contains__",
-                    "__richcmp__",
-                ];
-                let ok = known.contains(&name.as_str())
-                    || UNARY.iter().any(|u| u.0 == name)
-                    || BINARY.iter().any(|b| b.0 == name || b.1 == name)
-                    || INPLACE.iter().any(|b| b.0 == name)
-                    || CMP.iter().any(|c| c.0 == name);
-                if !ok {
+                let Some((lo, hi)) = proto_arity(&name) else {
                     errors.err(ident.span(), format!("`{name}` is not a protocol method hpy-rs knows; rename it or see the book's list of supported magic methods"));
+                    continue;
+                };
+                let n = py_arg_count(&m);
+                if n < lo || n > hi {
+                    let expected = if lo == hi {
+                        format!("{lo} argument{}", plural(lo))
+                    } else {
+                        format!("{lo} or {hi} arguments")
+                    };
+                    errors.err(
+                        ident.span(),
+                        format!("`{name}` takes `self` and {expected} (besides an optional `ctx: Ctx`), found {n}"),
+                    );
+                    continue;
+                }
+                if recv == Recv::Mut && SHARED_ONLY.contains(&name.as_str()) {
+                    errors.err(
+                        self_span.unwrap_or(ident.span()),
+                        format!("`{name}` must take `&self`: Python calls it implicitly (hashing, printing, truth tests, comparisons, `in`); keep state that changes there in a `Cell`/`RefCell`"),
+                    );
                     continue;
                 }
                 protos.insert(name, m);
             }
-            _ => {
+            Kind::Plain => {
                 if recv == Recv::None {
-                    errors.err(ident.span(), "methods without `self` need #[new] (static and class methods are not supported yet)");
+                    errors.err(ident.span(), "a method without `self` needs #[new], #[staticmethod], #[classmethod] or #[classattr] (or a first parameter `slf: &Handle<'_>`)");
+                    continue;
+                }
+                if matches!(name.as_str(), "__iter__" | "__next__") && py_arg_count(&m) != 0 {
+                    errors.err(
+                        ident.span(),
+                        format!("`{name}` takes only `self` (besides an optional `ctx: Ctx`)"),
+                    );
                     continue;
                 }
                 let py_name = opts.name.clone().unwrap_or(name.clone());
-                let text = sig.text_signature(Some("$self"));
-                let doc = function::doc_with_signature(
-                    &py_name,
-                    Some(&text),
-                    utils::docstring(&f.attrs).as_deref(),
-                );
-                let spec = CallableSpec {
-                    msg_name: format!("{class_name}.{py_name}"),
+                plain(
+                    &m,
                     sig,
-                    rust_args: m.rust_args.clone(),
-                };
-                let (recv_code, recv_arg) = recv_tokens(&ty, recv, &format_ident!("__self"));
-                let def = function::meth_def(
-                    &spec,
-                    &py_name,
-                    &doc,
-                    recv_code,
-                    |args| quote!(<#ty>::#ident(#recv_arg #(#args),*)),
+                    py_name,
+                    quote!(),
+                    hidden,
+                    &mut counter,
+                    &mut mods,
+                    &mut defs,
                 );
-                let md = format_ident!("__hpy_m{}", counter);
-                counter += 1;
-                mods.push(quote!(mod #md { use super::*; #def }));
-                defs.push(quote!(unsafe { *#md::__HPY_DEF.get() }));
             }
         }
     }
     if !has_new {
         mods.push(gen_no_new(&class_name, &mut defs));
     }
+    let mut pypy_props: Vec<TokenStream> = Vec::new();
+    let mut prop_names: Vec<String> = Vec::new();
     for (name, (get, set)) in &getsets {
+        let md = format_ident!("__hpy_m{}", counter);
+        pypy_props.push(quote!(#md::pypy_defs()));
+        prop_names.push(name.clone());
         mods.push(gen_getset(
             &ty,
             name,
@@ -381,6 +656,15 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
         &mut defs,
         &mut counter,
     );
+    let frozen_checks = mut_spans.iter().map(|sp| {
+        quote::quote_spanned! {*sp=>
+            const _: () = ::core::assert!(
+                !<#ty as ::hpy_rs::class::HPyClass>::FROZEN,
+                "`&mut self` methods are not allowed on a `frozen` class"
+            );
+        }
+    });
+    let static_names = statics.iter();
 
     if let Err(e) = errors.finish() {
         let e = e.to_compile_error();
@@ -391,10 +675,25 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
         #[allow(non_snake_case, non_upper_case_globals, unused_imports, unused_variables, unused_mut, clippy::all)]
         const _: () = {
             #(#mods)*
+            #(#frozen_checks)*
             impl #ty {
                 #[doc(hidden)]
                 pub fn __hpy_method_defs() -> ::std::vec::Vec<::hpy_rs::ffi::HPyDef> {
-                    ::std::vec![#(#defs),*]
+                    let mut __defs = ::std::vec![#(#defs),*];
+                    if ::hpy_rs::ffi::is_pypy() {
+                        #( __defs.extend(#pypy_props); )*
+                    }
+                    __defs
+                }
+                #[doc(hidden)]
+                pub fn __hpy_class_setup<'py>(
+                    __ctx: ::hpy_rs::Ctx<'py>,
+                    __ty: &::hpy_rs::Handle<'py>,
+                ) -> ::hpy_rs::HPyResult<()> {
+                    ::hpy_rs::class::install_static_methods(__ctx, __ty, &[#(#static_names),*])?;
+                    ::hpy_rs::impl_::pypy_properties(__ty, &[#(#prop_names),*])?;
+                    #(#setup)*
+                    ::core::result::Result::Ok(())
                 }
             }
         };
@@ -558,6 +857,18 @@ fn gen_getset(
             ::hpy_rs::__hpy_tramp!(__get_tramp, unsafe extern "C" fn(#o, *mut ::core::ffi::c_void) -> #o)
         );
     }
+    if let (None, Some(s)) = (get, set) {
+        errors.err(
+            s.item.sig.ident.span(),
+            format!("#[setter] `{name}` needs a #[getter] of the same name (write-only attributes are not supported)"),
+        );
+    }
+    if set.is_none() {
+        let (it, i, t) = crate::class::readonly_setter(&quote!(#ty), name);
+        items.extend(it);
+        si = i;
+        st = t;
+    }
     if let Some(s) = set {
         if py_arg_count(s) != 1 {
             errors.err(
@@ -596,10 +907,12 @@ fn gen_getset(
     let name_c = utils::c_str(name);
     let doc_c = utils::c_str_or_null(doc.as_deref());
     defs.push(quote!(#md::def()));
+    let adapters = crate::class::pypy_adapters(name);
     quote! {
         mod #md {
             use super::*;
             #items
+            #adapters
             pub fn def() -> ::hpy_rs::ffi::HPyDef {
                 ::hpy_rs::ffi::HPyDef {
                     kind: ::hpy_rs::ffi::kind::GetSet,
@@ -956,7 +1269,7 @@ fn gen_protocols(
             let other_v = operand(&other, name, true);
             let call = call(m, &[quote!(__other)]);
             quote! {
-                if #me.is_instance(&__ty) {
+                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
                     let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
@@ -1036,41 +1349,211 @@ fn gen_protocols(
             defs,
         );
     }
-    // In-place operators: `self op= other`; a `()` result returns `self`.
-    for (name, slot) in INPLACE {
-        let Some(m) = protos.get(*name) else { continue };
+    // In-place operators: `self op= other`; a `()` result returns `self`, any other result
+    // is returned as is (as Python's `__iadd__` may return a new object).
+    let tty = quote!(unsafe extern "C" fn(#c, #h, #h, #h) -> #h);
+    let inplace: Vec<(&str, &str, bool)> = INPLACE
+        .iter()
+        .map(|(n, s)| (*n, *s, false))
+        .chain([("__ipow__", "nb_inplace_power", true)])
+        .collect();
+    for (name, slot, ternary) in inplace {
+        let Some(m) = protos.get(name) else { continue };
         let (rc, _) = recv_tokens(ty, m.recv, &raw);
         let other_v = operand(&quote!(__o), name, true);
-        let call = call(m, &[quote!(__other)]);
-        let def = slot_def(
-            slot,
-            quote!(__impl),
-            bty.clone(),
-            quote!(__tramp),
-            quote!(unsafe extern "C" fn(#o, #o) -> #o),
-        );
+        let mut vals = vec![quote!(__other)];
+        let mut mod_code = quote!();
+        if ternary {
+            if py_arg_count(m) == 2 {
+                let mod_v = operand(&quote!(__m), name, true);
+                mod_code = quote!(let __mod = #mod_v;);
+                vals.push(quote!(__mod));
+            } else {
+                mod_code = quote! {
+                    if !__m.is_none() {
+                        return ::core::result::Result::Ok(__ctx.not_implemented().to_owned());
+                    }
+                };
+            }
+        }
+        let call = call(m, &vals);
+        let finish = if returns_unit(&m.item.sig.output) {
+            quote! {
+                ::hpy_rs::impl_::Ret::<()>::ret(#call)?;
+                ::core::mem::drop(__slf);
+                // SAFETY: `self` is lent for this call.
+                ::core::result::Result::Ok(unsafe { ::hpy_rs::impl_::arg(__ctx, __self) }.to_owned())
+            }
+        } else {
+            quote!(::hpy_rs::IntoHandle::into_handle(#call, __ctx))
+        };
+        let (impl_params, impl_ty, tramp, tramp_ty, tramp_fn, m_arg) = if ternary {
+            (
+                quote!(__ctx: #c, __self: #h, __arg: #h, __marg: #h),
+                tty.clone(),
+                quote!(unsafe extern "C" fn __tramp(a: #o, b: #o, m: #o) -> #o),
+                quote!(unsafe extern "C" fn(#o, #o, #o) -> #o),
+                quote!(ternaryfunc(a, b, m, ::hpy_rs::__hpy_cfunc!(__impl, #tty))),
+                quote! {
+                    // SAFETY: the modulo operand is lent for this call.
+                    let __m = unsafe { ::hpy_rs::impl_::arg(__ctx, __marg) };
+                },
+            )
+        } else {
+            (
+                quote!(__ctx: #c, __self: #h, __arg: #h),
+                bty.clone(),
+                quote!(unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o),
+                quote!(unsafe extern "C" fn(#o, #o) -> #o),
+                quote!(binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #bty))),
+                quote!(),
+            )
+        };
+        let def = slot_def(slot, quote!(__impl), impl_ty, quote!(__tramp), tramp_ty);
         push(
             quote! {
-                unsafe extern "C" fn __impl(__ctx: #c, __self: #h, __arg: #h) -> #h {
-                    // SAFETY: called by the runtime with its context, `self` and the operand.
+                unsafe extern "C" fn __impl(#impl_params) -> #h {
+                    // SAFETY: called by the runtime with its context, `self` and the operand(s).
                     unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        {
-                            #rc
-                            // SAFETY: the operand is lent for this call.
-                            let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
-                            let __other = #other_v;
-                            ::hpy_rs::impl_::Ret::<()>::ret(#call)?;
-                        }
-                        // SAFETY: `self` is lent for this call.
-                        ::core::result::Result::Ok(unsafe { ::hpy_rs::impl_::arg(__ctx, __self) }.to_owned())
+                        // SAFETY: the operand is lent for this call.
+                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
+                        #m_arg
+                        let __other = #other_v;
+                        #mod_code
+                        #rc
+                        #finish
                     }) }
                 }
-                unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o {
+                #tramp {
                     // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #bty)) }
+                    unsafe { ::hpy_rs::impl_::tramp::#tramp_fn }
                 }
             },
             vec![def],
+            defs,
+        );
+    }
+    // `**`: the ternary `nb_power` slot (`pow(a, b, m)`; `m` is None for `a ** b`), with the
+    // reflected `__rpow__` also exposed as a method for PyPy (called there as `b.__rpow__(a)`).
+    let pf = protos.get("__pow__");
+    let pr = protos.get("__rpow__");
+    if pf.is_some() || pr.is_some() {
+        let side = |m: Option<&Method>,
+                    me: TokenStream,
+                    other: TokenStream,
+                    name: &str|
+         -> TokenStream {
+            let Some(m) = m else { return quote!() };
+            let borrow = if m.recv == Recv::Mut {
+                quote!(borrow_mut)
+            } else {
+                quote!(borrow)
+            };
+            let other_v = operand(&other, name, true);
+            let (mod_code, vals) = if py_arg_count(m) == 2 {
+                let mod_v = operand(&quote!(__m), name, true);
+                (
+                    quote!(let __mod = #mod_v;),
+                    vec![quote!(__other), quote!(__mod)],
+                )
+            } else {
+                (
+                    quote! {
+                        if !__m.is_none() {
+                            return ::core::result::Result::Ok(__ctx.not_implemented().to_owned());
+                        }
+                    },
+                    vec![quote!(__other)],
+                )
+            };
+            let call = call(m, &vals);
+            quote! {
+                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
+                    let __other = #other_v;
+                    #mod_code
+                    // SAFETY: checked to be an instance of this class just above.
+                    #[allow(unused_mut)]
+                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
+                    return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
+                }
+            }
+        };
+        let fwd_code = side(pf, quote!(__a), quote!(__b), "__pow__");
+        let refl_code = side(pr, quote!(__b), quote!(__a), "__rpow__");
+        let mut slots = vec![slot_def(
+            "nb_power",
+            quote!(__impl),
+            tty.clone(),
+            quote!(__tramp),
+            quote!(unsafe extern "C" fn(#o, #o, #o) -> #o),
+        )];
+        let mut extra = quote!();
+        if let Some(rm) = pr {
+            let refl_c = utils::c_str("__rpow__");
+            let (rc, _) = recv_tokens(ty, rm.recv, &raw);
+            let other_v = operand(&quote!(__o), "__rpow__", true);
+            let mut vals = vec![quote!(__other)];
+            let mut mod_code = quote!();
+            if py_arg_count(rm) == 2 {
+                let mod_v = operand(&quote!(__m), "__rpow__", true);
+                mod_code = quote!(let __m = __ctx.none(); let __mod = #mod_v;);
+                vals.push(quote!(__mod));
+            }
+            let call = call(rm, &vals);
+            extra = quote! {
+                unsafe extern "C" fn __refl(__ctx: #c, __self: #h, __arg: #h) -> #h {
+                    // SAFETY: called by the runtime with its context, `self` and the operand.
+                    unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
+                        // SAFETY: the operand is lent for this call.
+                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
+                        let __other = #other_v;
+                        #mod_code
+                        #rc
+                        ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
+                    }) }
+                }
+                unsafe extern "C" fn __refl_tramp(s: #o, a: #o) -> #o {
+                    // SAFETY: called by CPython; forwards unchanged.
+                    unsafe { ::hpy_rs::impl_::tramp::o(s, a, ::hpy_rs::__hpy_cfunc!(__refl, #bty)) }
+                }
+            };
+            slots.push(quote! {
+                ::hpy_rs::ffi::HPyDef {
+                    kind: ::hpy_rs::ffi::kind::Meth,
+                    u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
+                        name: #refl_c,
+                        impl_: ::hpy_rs::__hpy_cfunc!(__refl, #bty),
+                        cpy_trampoline: ::hpy_rs::__hpy_tramp!(__refl_tramp, unsafe extern "C" fn(#o, #o) -> #o),
+                        signature: ::hpy_rs::ffi::sig::O,
+                        doc: ::core::ptr::null(),
+                    } },
+                }
+            });
+        }
+        push(
+            quote! {
+                unsafe extern "C" fn __impl(__ctx: #c, __a_raw: #h, __b_raw: #h, __m_raw: #h) -> #h {
+                    // SAFETY: called by the runtime with its context and the three operands.
+                    unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
+                        // SAFETY: the operands are lent for this call.
+                        let __a = unsafe { ::hpy_rs::impl_::arg(__ctx, __a_raw) };
+                        // SAFETY: as above.
+                        let __b = unsafe { ::hpy_rs::impl_::arg(__ctx, __b_raw) };
+                        // SAFETY: as above.
+                        let __m = unsafe { ::hpy_rs::impl_::arg(__ctx, __m_raw) };
+                        let __ty = <#ty as ::hpy_rs::class::HPyClass>::type_object(__ctx)?;
+                        #fwd_code
+                        #refl_code
+                        ::core::result::Result::Ok(__ctx.not_implemented().to_owned())
+                    }) }
+                }
+                unsafe extern "C" fn __tramp(a: #o, b: #o, m: #o) -> #o {
+                    // SAFETY: called by CPython; forwards unchanged.
+                    unsafe { ::hpy_rs::impl_::tramp::ternaryfunc(a, b, m, ::hpy_rs::__hpy_cfunc!(__impl, #tty)) }
+                }
+                #extra
+            },
+            slots,
             defs,
         );
     }

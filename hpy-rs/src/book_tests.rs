@@ -33,6 +33,10 @@ pub struct CallingPython;
 #[doc = include_str!("../../book/src/globals.md")]
 pub struct Globals;
 
+/// Book: Classes and protocols.
+#[doc = include_str!("../../book/src/classes.md")]
+pub struct Classes;
+
 /// Book: Debug mode and testing.
 #[doc = include_str!("../../book/src/debug-and-testing.md")]
 pub struct DebugAndTesting;

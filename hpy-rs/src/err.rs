@@ -108,6 +108,11 @@ impl HPyErr {
         }
     }
 
+    /// Whether this is a not-yet-raised error of the builtin exception with context id `id`.
+    pub(crate) fn is_lazy_builtin(&self, id: usize) -> bool {
+        matches!(&self.state, State::Lazy(l) if matches!(l.ty, ExcType::Builtin(t) if t == id))
+    }
+
     /// Whether the exception is an instance of `ty` (a class or tuple of classes).
     pub fn matches<'py>(&self, ctx: Ctx<'py>, ty: &Handle<'py>) -> bool {
         match &self.state {

@@ -99,3 +99,12 @@ def test_workload():
         b = step(a, b)
     gc.collect()
     assert b.size == 10
+
+
+def test_size_is_read_only():
+    # a #[getter] without #[setter]: AttributeError on both runtimes (PyPy 7.3.19 would abort
+    # on a getset without setter; hpy-rs installs a property there)
+    a = pn.array([1.0])
+    with pytest.raises(AttributeError):
+        a.size = 3
+    assert a.size == 1

@@ -27,7 +27,7 @@ impl<T: HPyClass> ClassCell<T> {
     pub fn of<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a ClassCell<T>> {
         let ctx = obj.ctx();
         let ty = T::type_object(ctx)?;
-        if !obj.is_instance(&ty) {
+        if !is_instance_of::<T>(obj, &ty) {
             return Err(HPyErr::wrong_type(T::NAME, obj));
         }
         // SAFETY: `obj` is an instance of `T`'s type, whose payload is a `ClassCell<T>`.
@@ -80,10 +80,16 @@ impl<T: HPyClass> ClassCell<T> {
         Ok(Ref { cell: self })
     }
 
-    /// An exclusive borrow; `RuntimeError` while borrowed.
+    /// An exclusive borrow; `RuntimeError` while borrowed (and always for a `frozen` class).
     #[inline]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
         self.check_init()?;
+        if T::FROZEN {
+            return Err(exc::RuntimeError::new_err(format!(
+                "{} is frozen: its payload cannot be borrowed mutably",
+                T::NAME
+            )));
+        }
         if self.borrow.get() != 0 {
             return Err(exc::RuntimeError::new_err(format!(
                 "Already borrowed: {}",
@@ -110,6 +116,38 @@ impl<T: HPyClass> ClassCell<T> {
         // SAFETY: reading the init flag only.
         self.init.get().then(|| self.value.get() as *const T)
     }
+
+    /// Whether a `RefMut` is alive.
+    pub fn is_mutably_borrowed(&self) -> bool {
+        self.borrow.get() == EXCLUSIVE
+    }
+
+    /// Whether the instance holds a value (false for an instance that was allocated but not
+    /// constructed).
+    pub fn is_initialized(&self) -> bool {
+        self.init.get()
+    }
+}
+
+impl<T> ClassCell<T> {
+    /// The offset of the value `T` inside the payload (for `HPyMember` offsets).
+    #[doc(hidden)]
+    pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassCell<T>, value);
+}
+
+/// Whether `obj` is an instance of class `T`. `latest` is `T::type_object`; after the module
+/// was loaded again in the same process (e.g. universal, then debug mode), instances of the
+/// class objects made by earlier loads are accepted too: they share `T`'s payload layout.
+#[inline]
+pub fn is_instance_of<T: HPyClass>(obj: &Handle<'_>, latest: &Handle<'_>) -> bool {
+    obj.is_instance(latest) || (super::create::reloaded() && earlier_instance::<T>(obj))
+}
+
+#[cold]
+fn earlier_instance<T: HPyClass>(obj: &Handle<'_>) -> bool {
+    super::create::earlier_types::<T>()
+        .iter()
+        .any(|g| g.get(obj.ctx()).is_some_and(|ty| obj.is_instance(&ty)))
 }
 
 /// A shared borrow of an instance's payload.

@@ -10,7 +10,11 @@
 mod cell;
 mod create;
 mod field;
+mod notimpl;
+mod traverse;
 
-pub use cell::{new_instance, new_instance_of_type, ClassCell, Ref, RefMut};
-pub use create::{add_class, HPyClass};
+pub use cell::{is_instance_of, new_instance, new_instance_of_type, ClassCell, Ref, RefMut};
+pub use create::{add_class, install_static_methods, HPyClass};
 pub use field::Field;
+pub use notimpl::{NotImplemented, OrNotImplemented};
+pub use traverse::{Traverse, Visit};

@@ -140,6 +140,10 @@ pub trait NoMethods {
     fn __hpy_method_defs() -> Vec<ffi::HPyDef> {
         Vec::new()
     }
+    /// Nothing to set up.
+    fn __hpy_class_setup<'py>(_ctx: crate::Ctx<'py>, _ty: &crate::Handle<'py>) -> HPyResult<()> {
+        Ok(())
+    }
 }
 impl<T> NoMethods for T {}
 
@@ -184,4 +188,96 @@ pub unsafe fn bind_new<'py>(
             desc.bind_dict(ctx, args, nargs, kw, out)
         }
     }
+}
+
+/// The result of a `__next__` method: `None` (or `Ok(None)`) ends the iteration by raising a
+/// bare `StopIteration`.
+#[diagnostic::on_unimplemented(
+    message = "`__next__` must return `Option<T>` (None ends the iteration) or `Result<Option<T>, E>`, not `{Self}`"
+)]
+pub trait IterNext {
+    /// The yielded value.
+    type Item;
+    /// The value, or `StopIteration`.
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<Self::Item>;
+}
+
+fn stop_iteration(ctx: crate::Ctx<'_>) -> crate::HPyErr {
+    let ty = crate::ExcType::Builtin(ffi::id::h_StopIteration).load(ctx);
+    crate::HPyErr::with_object(&ty, &ctx.none())
+}
+
+impl<T> IterNext for Option<T> {
+    type Item = T;
+    #[inline]
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<T> {
+        self.ok_or_else(|| stop_iteration(ctx))
+    }
+}
+
+impl<T, E: Into<crate::HPyErr>> IterNext for Result<Option<T>, E> {
+    type Item = T;
+    #[inline]
+    fn into_next(self, ctx: crate::Ctx<'_>) -> HPyResult<T> {
+        self.map_err(Into::into)?.into_next(ctx)
+    }
+}
+
+/// An operator's operand failed to convert: a `TypeError` (wrong operand type) becomes
+/// `NotImplemented`, so Python tries the other operand; any other error (e.g. a borrow
+/// conflict) propagates.
+#[cold]
+pub fn operand_mismatch<'py>(
+    ctx: crate::Ctx<'py>,
+    e: crate::HPyErr,
+) -> HPyResult<crate::Handle<'py>> {
+    let type_error = crate::ExcType::Builtin(ffi::id::h_TypeError).load(ctx);
+    if e.is_lazy_builtin(ffi::id::h_TypeError) || e.matches(ctx, &type_error) {
+        e.discard(ctx);
+        Ok(ctx.not_implemented().to_owned())
+    } else {
+        Err(e)
+    }
+}
+
+/// CPython's error for assigning a read-only attribute.
+#[cold]
+pub fn readonly_attribute(attr: &str, class: &str) -> crate::HPyErr {
+    crate::exc::AttributeError::new_err(format!(
+        "attribute '{attr}' of '{class}' objects is not writable"
+    ))
+}
+
+/// A new handle to `None`, as a raw result.
+///
+/// # Safety
+/// `ctx` must be the context the runtime passed to the calling impl.
+pub unsafe fn none_raw(ctx: *mut ffi::HPyContext) -> ffi::HPy {
+    // SAFETY: forwarded from the caller.
+    let ctx = unsafe { crate::Ctx::from_raw(ctx) };
+    ctx.none().to_owned().into_raw()
+}
+
+/// On PyPy, replaces each getset `names` of `ty` by a `property` over the hidden methods
+/// `__hpy_get_<name>`/`__hpy_set_<name>` (PyPy 7.3.19 ignores getset setter errors and aborts
+/// on assigning a getset without setter). Does nothing on CPython.
+pub fn pypy_properties<'py>(ty: &crate::Handle<'py>, names: &[&str]) -> HPyResult<()> {
+    if names.is_empty() || !ffi::is_pypy() {
+        return Ok(());
+    }
+    let ctx = ty.ctx();
+    let property = ctx.builtin("property")?;
+    let delattr = ctx.builtin("delattr")?;
+    let dict = ty.getattr("__dict__")?;
+    for name in names {
+        let (g, s) = (format!("__hpy_get_{name}"), format!("__hpy_set_{name}"));
+        let doc = dict.get_item(*name)?.getattr("__doc__")?;
+        let fget = dict.get_item(g.as_str())?;
+        let fset = dict.get_item(s.as_str())?;
+        let prop = property.call((fget, fset, ctx.none(), doc))?;
+        ty.setattr(name, prop)?;
+        delattr.call((ty, g.as_str()))?;
+        delattr.call((ty, s.as_str()))?;
+    }
+    Ok(())
 }
