@@ -1,6 +1,10 @@
 //! `#[hpy_methods] impl T { ... }`: constructor, methods, getters/setters and protocol methods
 //! (recognised by name) of an `#[hpy_class]`. Each becomes defs returned by the inherent
 //! `T::__hpy_method_defs()` that type creation copies fresh every time.
+//!
+//! A method taking `&self`/`&mut self` may declare `slf: &Handle<'py>` as its first parameter:
+//! it receives the instance itself (e.g. to store it in another object's `Field`) and is not
+//! a Python parameter.
 
 use crate::function::{self, CallableSpec};
 use crate::signature::{self, RustArg};
@@ -76,6 +80,44 @@ struct Method {
     item: ImplItemFn,
     recv: Recv,
     rust_args: Vec<RustArg>,
+    /// The first parameter is `slf`: the instance's handle is passed there.
+    slf: bool,
+}
+
+/// Inputs of a method (a punctuated list of parameters).
+type Inputs = syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>;
+
+/// The method's inputs without a leading `slf` parameter (the first one after the receiver),
+/// and whether there was one.
+fn strip_slf(inputs: &Inputs) -> (Inputs, bool) {
+    let is_slf = |a: &syn::FnArg| match a {
+        syn::FnArg::Typed(pt) => matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == "slf"),
+        syn::FnArg::Receiver(_) => false,
+    };
+    match inputs
+        .iter()
+        .position(|a| matches!(a, syn::FnArg::Typed(_)))
+    {
+        Some(i) if is_slf(&inputs[i]) => {
+            let rest = inputs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, a)| a.clone())
+                .collect();
+            (rest, true)
+        }
+        _ => (inputs.clone(), false),
+    }
+}
+
+/// The `slf` argument tokens (the instance handle `__slf_h`), if the method takes it.
+fn slf_arg(m: &Method) -> TokenStream {
+    if m.slf {
+        quote!(&*__slf_h,)
+    } else {
+        quote!()
+    }
 }
 
 fn o() -> TokenStream {
@@ -254,12 +296,20 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             Some(r) if r.mutability.is_some() => Recv::Mut,
             Some(_) => Recv::Ref,
         };
+        let (inputs, slf) = strip_slf(&f.sig.inputs);
+        if slf && (recv == Recv::None || kind == Some("new")) {
+            errors.err(
+                f.sig.ident.span(),
+                "a `slf` parameter needs `&self` or `&mut self` (and no #[new])",
+            );
+        }
         let (rust_args, sig) =
-            function::build_signature(&f.sig.inputs, opts.signature.clone(), &mut errors);
+            function::build_signature(&inputs, opts.signature.clone(), &mut errors);
         let m = Method {
             item: f.clone(),
             recv,
             rust_args,
+            slf,
         };
         let ident = f.sig.ident.clone();
         let name = signature::unraw(&ident);
@@ -270,7 +320,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 }
                 has_new = true;
                 let spec = CallableSpec {
-                    msg_name: format!("{class_name}()"),
+                    msg_name: class_name.clone(),
                     sig,
                     rust_args: m.rust_args.clone(),
                 };
@@ -344,12 +394,13 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     rust_args: m.rust_args.clone(),
                 };
                 let (recv_code, recv_arg) = recv_tokens(&ty, recv, &format_ident!("__self"));
+                let slf_tokens = slf_arg(&m);
                 let def = function::meth_def(
                     &spec,
                     &py_name,
                     &doc,
                     recv_code,
-                    |args| quote!(<#ty>::#ident(#recv_arg #(#args),*)),
+                    |args| quote!(<#ty>::#ident(#recv_arg #slf_tokens #(#args),*)),
                 );
                 let md = format_ident!("__hpy_m{}", counter);
                 counter += 1;
@@ -445,10 +496,10 @@ fn gen_new(
                         // SAFETY: arguments as the runtime passed them (dict or kwnames tuple).
                         let __extra = unsafe { ::hpy_rs::impl_::bind_new(&__DESC, __ctx, __args, __nargs as usize, __kw, &mut __out) }?;
                         #extract
-                        let __value: #ty = ::hpy_rs::impl_::Ret::<#ty>::ret(<#ty>::#ident(#(#args),*))?;
+                        let __value = <#ty>::#ident(#(#args),*);
                         // SAFETY: the type handle is lent for this call.
                         let __t = unsafe { ::hpy_rs::impl_::arg(__ctx, __type) };
-                        ::hpy_rs::class::new_instance_of_type(__ctx, &*__t, __value)
+                        ::hpy_rs::impl_::NewRet::<'_, #ty>::into_instance(__value, __ctx, &*__t)
                     })
                 }
             }
@@ -542,11 +593,12 @@ fn gen_getset(
         doc = utils::docstring(&g.item.attrs);
         let ident = &g.item.sig.ident;
         let (rc, ra) = recv_tokens(ty, g.recv, &raw);
+        let sa = slf_arg(g);
         let args = proto_args(g, &[]);
         items.extend(quote! {
             unsafe extern "C" fn __get(__ctx: *mut ::hpy_rs::ffi::HPyContext, __self: ::hpy_rs::ffi::HPy, _c: *mut ::core::ffi::c_void) -> ::hpy_rs::ffi::HPy {
                 // SAFETY: called by the runtime with its context and `self`.
-                unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| { #rc ::hpy_rs::IntoHandle::into_handle(<#ty>::#ident(#ra #(#args),*), __ctx) }) }
+                unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| { #rc ::hpy_rs::IntoHandle::into_handle(<#ty>::#ident(#ra #sa #(#args),*), __ctx) }) }
             }
             unsafe extern "C" fn __get_tramp(s: #o, c: *mut ::core::ffi::c_void) -> #o {
                 // SAFETY: called by CPython; forwards unchanged.
@@ -567,6 +619,7 @@ fn gen_getset(
         }
         let ident = &s.item.sig.ident;
         let (rc, ra) = recv_tokens(ty, s.recv, &raw);
+        let sa = slf_arg(s);
         let args = proto_args(s, &[quote!(__v)]);
         let msg = format!("cannot delete attribute '{name}'");
         items.extend(quote! {
@@ -580,7 +633,7 @@ fn gen_getset(
                     // SAFETY: the value is lent for this call.
                     let __vh = unsafe { ::hpy_rs::impl_::arg(__ctx, __value) };
                     let __v = ::hpy_rs::impl_::extract_arg(&*__vh, #name, "value")?;
-                    ::hpy_rs::impl_::Ret::<()>::ret(<#ty>::#ident(#ra #(#args),*))
+                    ::hpy_rs::impl_::Ret::<()>::ret(<#ty>::#ident(#ra #sa #(#args),*))
                 }) }
             }
             unsafe extern "C" fn __set_tramp(s: #o, v: #o, c: *mut ::core::ffi::c_void) -> ::core::ffi::c_int {
@@ -655,8 +708,9 @@ fn gen_protocols(
     let call = |m: &Method, values: &[TokenStream]| {
         let ident = &m.item.sig.ident;
         let (_, ra) = recv_tokens(ty, m.recv, &raw);
+        let sa = slf_arg(m);
         let args = proto_args(m, values);
-        quote!(<#ty>::#ident(#ra #(#args),*))
+        quote!(<#ty>::#ident(#ra #sa #(#args),*))
     };
     // Object-returning `(self)` slots.
     let mut unary: Vec<(&str, &str, &str)> = vec![
@@ -957,6 +1011,7 @@ fn gen_protocols(
             let call = call(m, &[quote!(__other)]);
             quote! {
                 if #me.is_instance(&__ty) {
+                    let __slf_h: &::hpy_rs::Handle<'_> = &*#me;
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
                     let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
@@ -1139,5 +1194,41 @@ impl Recv {
         } else {
             Recv::None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(f: syn::ImplItemFn) -> Inputs {
+        f.sig.inputs
+    }
+
+    #[test]
+    fn strip_slf_removes_only_a_leading_slf() {
+        let (rest, slf) = strip_slf(&inputs(syn::parse_quote!(
+            fn f<'py>(&self, slf: &Handle<'py>, x: f64) {}
+        )));
+        assert!(slf);
+        assert_eq!(rest.len(), 2);
+        assert!(matches!(rest[0], syn::FnArg::Receiver(_)));
+        let (rest, slf) = strip_slf(&inputs(syn::parse_quote!(
+            fn f<'py>(&self, x: f64, slf: &Handle<'py>) {}
+        )));
+        assert!(!slf);
+        assert_eq!(rest.len(), 3);
+    }
+
+    #[test]
+    fn slf_is_passed_but_not_a_python_parameter() {
+        let item: ItemImpl = syn::parse_quote! {
+            impl T {
+                fn get<'py>(&self, slf: &Handle<'py>, x: f64) -> f64 { x }
+            }
+        };
+        let out = expand(TokenStream::new(), item).to_string();
+        assert!(out.contains("& * __slf_h ,"), "{out}");
+        assert!(out.contains("positional : & [\"x\"]"), "{out}");
     }
 }

@@ -59,8 +59,15 @@ unsafe extern "C" fn traverse<T: HPyClass>(
     };
     let Some(visit) = visit else { return 0 };
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: only `Field`s (interior-mutable cells) are read through this pointer.
-        T::visit_fields(unsafe { &*value }, &mut |f| unsafe { visit(f, arg) })
+        // SAFETY: only `Field`s (interior-mutable cells) are read through this pointer. Empty
+        // fields are skipped, as `HPy_VISIT` does: CPython's visitors must not see NULL.
+        T::visit_fields(unsafe { &*value }, &mut |f| unsafe {
+            if (*f).is_null() {
+                0
+            } else {
+                visit(f, arg)
+            }
+        })
     }));
     r.unwrap_or(0)
 }
