@@ -136,11 +136,7 @@ mod kiwisolver {
 
     /// The payload cell of `obj`, or kiwisolver's TypeError naming class `T`.
     fn expect<'a, T: HPyClass>(obj: &'a Handle<'_>) -> HPyResult<&'a ClassCell<T>> {
-        if obj.is_instance(&T::type_object(obj.ctx())?) {
-            ClassCell::<T>::of(obj)
-        } else {
-            Err(type_error(T::NAME, obj))
-        }
+        ClassCell::<T>::of(obj).map_err(|_| type_error(T::NAME, obj))
     }
 
     fn missing(what: &str) -> HPyErr {
