@@ -1,6 +1,10 @@
 //! `#[hpy_methods] impl T { ... }`: constructor, methods, getters/setters and protocol methods
 //! (recognised by name) of an `#[hpy_class]`. Each becomes defs returned by the inherent
 //! `T::__hpy_method_defs()` that type creation copies fresh every time.
+//!
+//! A method taking `&self`/`&mut self` may declare `slf: &Handle<'py>` as its first parameter:
+//! it receives the instance itself (e.g. to store it in another object's `Field`) and is not
+//! a Python parameter.
 
 use crate::function::{self, CallableSpec};
 use crate::signature::{self, RustArg};
@@ -78,6 +82,44 @@ struct Method {
     item: ImplItemFn,
     recv: Recv,
     rust_args: Vec<RustArg>,
+    /// The first parameter is `slf`: the instance's handle is passed there.
+    slf: bool,
+}
+
+/// Inputs of a method (a punctuated list of parameters).
+type Inputs = syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>;
+
+/// The method's inputs without a leading `slf` parameter (the first one after the receiver),
+/// and whether there was one.
+fn strip_slf(inputs: &Inputs) -> (Inputs, bool) {
+    let is_slf = |a: &syn::FnArg| match a {
+        syn::FnArg::Typed(pt) => matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == "slf"),
+        syn::FnArg::Receiver(_) => false,
+    };
+    match inputs
+        .iter()
+        .position(|a| matches!(a, syn::FnArg::Typed(_)))
+    {
+        Some(i) if is_slf(&inputs[i]) => {
+            let rest = inputs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, a)| a.clone())
+                .collect();
+            (rest, true)
+        }
+        _ => (inputs.clone(), false),
+    }
+}
+
+/// The `slf` argument tokens (the instance handle `__slf_h`), if the method takes it.
+fn slf_arg(m: &Method) -> TokenStream {
+    if m.slf {
+        quote!(&*__slf_h,)
+    } else {
+        quote!()
+    }
 }
 
 fn o() -> TokenStream {
@@ -431,12 +473,25 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 recv = Recv::Ref;
             }
         }
+        // `&self, slf: &Handle` / `&mut self, slf: &Handle`: the payload and the instance.
+        let (inputs, slf) = if recv != Recv::None && !is_slf {
+            strip_slf(&inputs)
+        } else {
+            (inputs, false)
+        };
+        if slf && matches!(kind, Kind::New) {
+            errors.err(
+                f.sig.ident.span(),
+                "a `slf` parameter needs `&self` or `&mut self` (and no #[new])",
+            );
+        }
         let (rust_args, sig) =
             function::build_signature(&inputs, opts.signature.clone(), &mut errors);
         let m = Method {
             item: f.clone(),
             recv,
             rust_args,
+            slf,
         };
         let plain = |m: &Method,
                      sig: signature::Signature,
@@ -478,7 +533,8 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                     if let Some(p) = hidden_pos {
                         args.insert(p.min(args.len()), quote!(__hidden));
                     }
-                    let call = quote!(<#ty>::#ident(#recv_arg #(#args),*));
+                    let slf_tokens = slf_arg(m);
+                    let call = quote!(<#ty>::#ident(#recv_arg #slf_tokens #(#args),*));
                     if is_next {
                         let sp = match &m.item.sig.output {
                             syn::ReturnType::Type(_, t) => syn::spanned::Spanned::span(&**t),
@@ -502,7 +558,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 }
                 has_new = true;
                 let spec = CallableSpec {
-                    msg_name: format!("{class_name}()"),
+                    msg_name: class_name.clone(),
                     sig,
                     rust_args: m.rust_args.clone(),
                 };
@@ -744,10 +800,10 @@ fn gen_new(
                         // SAFETY: arguments as the runtime passed them (dict or kwnames tuple).
                         let __extra = unsafe { ::hpy_rs::impl_::bind_new(&__DESC, __ctx, __args, __nargs as usize, __kw, &mut __out) }?;
                         #extract
-                        let __value: #ty = ::hpy_rs::impl_::Ret::<#ty>::ret(<#ty>::#ident(#(#args),*))?;
+                        let __value = <#ty>::#ident(#(#args),*);
                         // SAFETY: the type handle is lent for this call.
                         let __t = unsafe { ::hpy_rs::impl_::arg(__ctx, __type) };
-                        ::hpy_rs::class::new_instance_of_type(__ctx, &*__t, __value)
+                        ::hpy_rs::impl_::NewRet::<'_, #ty>::into_instance(__value, __ctx, &*__t)
                     })
                 }
             }
@@ -841,11 +897,12 @@ fn gen_getset(
         doc = utils::docstring(&g.item.attrs);
         let ident = &g.item.sig.ident;
         let (rc, ra) = recv_tokens(ty, g.recv, &raw);
+        let sa = slf_arg(g);
         let args = proto_args(g, &[]);
         items.extend(quote! {
             unsafe extern "C" fn __get(__ctx: *mut ::hpy_rs::ffi::HPyContext, __self: ::hpy_rs::ffi::HPy, _c: *mut ::core::ffi::c_void) -> ::hpy_rs::ffi::HPy {
                 // SAFETY: called by the runtime with its context and `self`.
-                unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| { #rc ::hpy_rs::IntoHandle::into_handle(<#ty>::#ident(#ra #(#args),*), __ctx) }) }
+                unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| { #rc ::hpy_rs::IntoHandle::into_handle(<#ty>::#ident(#ra #sa #(#args),*), __ctx) }) }
             }
             unsafe extern "C" fn __get_tramp(s: #o, c: *mut ::core::ffi::c_void) -> #o {
                 // SAFETY: called by CPython; forwards unchanged.
@@ -878,6 +935,7 @@ fn gen_getset(
         }
         let ident = &s.item.sig.ident;
         let (rc, ra) = recv_tokens(ty, s.recv, &raw);
+        let sa = slf_arg(s);
         let args = proto_args(s, &[quote!(__v)]);
         let msg = format!("cannot delete attribute '{name}'");
         items.extend(quote! {
@@ -891,7 +949,7 @@ fn gen_getset(
                     // SAFETY: the value is lent for this call.
                     let __vh = unsafe { ::hpy_rs::impl_::arg(__ctx, __value) };
                     let __v = ::hpy_rs::impl_::extract_arg(&*__vh, #name, "value")?;
-                    ::hpy_rs::impl_::Ret::<()>::ret(<#ty>::#ident(#ra #(#args),*))
+                    ::hpy_rs::impl_::Ret::<()>::ret(<#ty>::#ident(#ra #sa #(#args),*))
                 }) }
             }
             unsafe extern "C" fn __set_tramp(s: #o, v: #o, c: *mut ::core::ffi::c_void) -> ::core::ffi::c_int {
@@ -968,8 +1026,9 @@ fn gen_protocols(
     let call = |m: &Method, values: &[TokenStream]| {
         let ident = &m.item.sig.ident;
         let (_, ra) = recv_tokens(ty, m.recv, &raw);
+        let sa = slf_arg(m);
         let args = proto_args(m, values);
-        quote!(<#ty>::#ident(#ra #(#args),*))
+        quote!(<#ty>::#ident(#ra #sa #(#args),*))
     };
     // Object-returning `(self)` slots.
     let mut unary: Vec<(&str, &str, &str)> = vec![
@@ -1270,6 +1329,7 @@ fn gen_protocols(
             let call = call(m, &[quote!(__other)]);
             quote! {
                 if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
+                    let __slf_h: &::hpy_rs::Handle<'_> = &*#me;
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
                     let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
@@ -1622,5 +1682,41 @@ impl Recv {
         } else {
             Recv::None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(f: syn::ImplItemFn) -> Inputs {
+        f.sig.inputs
+    }
+
+    #[test]
+    fn strip_slf_removes_only_a_leading_slf() {
+        let (rest, slf) = strip_slf(&inputs(syn::parse_quote!(
+            fn f<'py>(&self, slf: &Handle<'py>, x: f64) {}
+        )));
+        assert!(slf);
+        assert_eq!(rest.len(), 2);
+        assert!(matches!(rest[0], syn::FnArg::Receiver(_)));
+        let (rest, slf) = strip_slf(&inputs(syn::parse_quote!(
+            fn f<'py>(&self, x: f64, slf: &Handle<'py>) {}
+        )));
+        assert!(!slf);
+        assert_eq!(rest.len(), 3);
+    }
+
+    #[test]
+    fn slf_is_passed_but_not_a_python_parameter() {
+        let item: ItemImpl = syn::parse_quote! {
+            impl T {
+                fn get<'py>(&self, slf: &Handle<'py>, x: f64) -> f64 { x }
+            }
+        };
+        let out = expand(TokenStream::new(), item).to_string();
+        assert!(out.contains("& * __slf_h ,"), "{out}");
+        assert!(out.contains("positional : & [\"x\"]"), "{out}");
     }
 }

@@ -44,3 +44,7 @@ pub struct DebugAndTesting;
 /// Book: Runtime notes.
 #[doc = include_str!("../../book/src/runtime-notes.md")]
 pub struct RuntimeNotes;
+
+/// Book: Example: kiwisolver.
+#[doc = include_str!("../../book/src/kiwisolver.md")]
+pub struct Kiwisolver;

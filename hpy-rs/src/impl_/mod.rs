@@ -165,6 +165,60 @@ impl<T, E: Into<crate::HPyErr>> Ret<T> for Result<T, E> {
     }
 }
 
+/// What a `#[new]` constructor may return: the payload value `T` (the instance is created
+/// from it), an instance of the class it built itself with [`crate::class::new_instance`]
+/// (so it can fill the instance's `Field`s, which need the owner), or either in a `Result`.
+pub trait NewRet<'py, T> {
+    /// The new instance of class `ty`.
+    fn into_instance(
+        self,
+        ctx: crate::Ctx<'py>,
+        ty: &crate::Handle<'py>,
+    ) -> HPyResult<crate::Handle<'py>>;
+}
+
+impl<'py, T: crate::class::HPyClass> NewRet<'py, T> for T {
+    #[inline]
+    fn into_instance(
+        self,
+        ctx: crate::Ctx<'py>,
+        ty: &crate::Handle<'py>,
+    ) -> HPyResult<crate::Handle<'py>> {
+        crate::class::new_instance_of_type(ctx, ty, self)
+    }
+}
+
+impl<'py, T: crate::class::HPyClass> NewRet<'py, T> for crate::Handle<'py> {
+    #[inline]
+    fn into_instance(
+        self,
+        _ctx: crate::Ctx<'py>,
+        ty: &crate::Handle<'py>,
+    ) -> HPyResult<crate::Handle<'py>> {
+        if self.is_instance(ty) {
+            Ok(self)
+        } else {
+            Err(crate::exc::TypeError::new_err(format!(
+                "{}() constructor returned an object of type '{}', not a {} instance",
+                T::NAME,
+                self.type_name_string(),
+                T::NAME
+            )))
+        }
+    }
+}
+
+impl<'py, T, R: NewRet<'py, T>, E: Into<crate::HPyErr>> NewRet<'py, T> for Result<R, E> {
+    #[inline]
+    fn into_instance(
+        self,
+        ctx: crate::Ctx<'py>,
+        ty: &crate::Handle<'py>,
+    ) -> HPyResult<crate::Handle<'py>> {
+        self.map_err(Into::into)?.into_instance(ctx, ty)
+    }
+}
+
 /// Binds `tp_new` arguments: keywords come as a dict on CPython and as a tuple of names (with
 /// the values after the positionals) on PyPy.
 ///
