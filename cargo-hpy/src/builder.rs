@@ -104,7 +104,8 @@ pub fn check_symbols(project: &Project, info: &ElfInfo, lib: &Path) -> Result<()
         bail!(
             "module name mismatch: the wheel's module is `{}` (symbols `*_{short}`), but the \
              built library defines the HPy module{} {}\nhint: rename the `#[hpy_module] mod` to \
-             `{short}`, or {config_hint}, e.g. module-name = \"{}\"",
+             `{short}` (or write `#[hpy_module(name = \"{short}\")]`), or {config_hint}, \
+             e.g. module-name = \"{}\"",
             project.module,
             if found.len() > 1 { "s" } else { "" },
             found

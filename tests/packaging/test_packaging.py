@@ -317,3 +317,65 @@ def test_error_new_into_existing_folder(work, cargo_hpy):
     target = os.path.join(work, "errors", "exists")
     os.makedirs(target)
     expect_error(cargo_hpy, "new", target, message="already exists\nhint: use `cargo hpy init")
+
+
+# ---------------------------------------------------------------- layouts and init
+
+MIXED_RS = """#[hpy_rs::hpy_module]
+mod _native {
+    use hpy_rs::prelude::*;
+
+    /// Call `f()`.
+    #[hpy_function]
+    fn call<'py>(f: &Handle<'py>) -> HPyResult<Handle<'py>> {
+        f.call0()
+    }
+}
+"""
+
+
+def test_mixed_python_rust_layout(work, cargo_hpy, venvs):
+    """maturin's python-source layout: python/<pkg>/ + the binary inside the package."""
+    crate = write_crate(os.path.join(work, "mixed"), "mixedpkg", MIXED_RS, deps=HPY_DEP)
+    os.makedirs(os.path.join(crate, "python", "mixedpkg"))
+    with open(os.path.join(crate, "python", "mixedpkg", "__init__.py"), "w") as f:
+        f.write("from ._native import call\n")
+    with open(os.path.join(crate, "python", "mixedpkg", "helpers.py"), "w") as f:
+        f.write("def two():\n    return 2\n")
+    with open(os.path.join(crate, "pyproject.toml"), "w") as f:
+        f.write('[project]\nname = "mixedpkg"\nversion = "1.2.3"\n\n'
+                '[tool.hpy-rs]\nmodule-name = "mixedpkg._native"\n')
+    proc = cargo_hpy_run(cargo_hpy, "build", "-m", os.path.join(crate, "Cargo.toml"), "-o",
+                         os.path.join(work, "mixed", "out"), env=SHARED)
+    wheel = proc.stdout.strip()
+    names, _ = verify_record(wheel)
+    assert sorted(n for n in names if not n.startswith("mixedpkg-1.2.3.dist-info")) == [
+        "mixedpkg/__init__.py", "mixedpkg/_native.hpy0.so", "mixedpkg/_native.py",
+        "mixedpkg/helpers.py"]
+    code = ("import mixedpkg, mixedpkg.helpers\nfrom hpy.universal import _debug\n"
+            "gen = _debug.new_generation()\n"
+            "n = mixedpkg.call(lambda: len(_debug.get_open_handles(gen)))\n"
+            "print(n > 0, mixedpkg._native.__name__, mixedpkg.helpers.two(),"
+            " mixedpkg._native.__file__.endswith('/mixedpkg/_native.hpy0.so'))")
+    for impl in IMPLS:
+        py = venvs[impl]
+        pip_install(py, wheel)
+        # HPY=<short name>:debug selects the mode per module (HPy matches the short name).
+        for mode, debug in [("universal", False), ("_native:debug", True)]:
+            out = run([py, "-c", code], cwd="/", env={"HPY": mode}).stdout.split()
+            assert out == [str(debug), "mixedpkg._native", "2", "True"], (impl, mode, out)
+
+
+def test_init_adds_files_without_overwriting(work, cargo_hpy):
+    folder = os.path.join(work, "init", "existing")
+    os.makedirs(folder)
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write("mine\n")
+    proc = cargo_hpy_run(cargo_hpy, "init", "--name", "initdemo", cwd=folder)
+    assert "Initialised hpy-rs project `initdemo`" in proc.stderr
+    assert "README.md` exists, left unchanged" in proc.stderr
+    assert open(os.path.join(folder, "README.md")).read() == "mine\n"
+    assert 'module-name = "initdemo"' in open(os.path.join(folder, "pyproject.toml")).read()
+    assert "mod initdemo {" in open(os.path.join(folder, "src", "lib.rs")).read()
+    # The scaffold loads as a crate cargo hpy can package (no compile needed for this check).
+    run(["cargo", "metadata", "-q", "--no-deps", "--format-version", "1"], cwd=folder)
