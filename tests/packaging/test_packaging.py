@@ -161,7 +161,10 @@ def test_new_project_pip_installs_and_tests_on_both(work, cargo_hpy, venvs):
     env = dict(SHARED, CARGO_HPY=cargo_hpy)
     for impl in IMPLS:
         py = venvs[impl]
-        run([py] + PIP + ["."], cwd=proj, env=env)
+        # The backend finds cargo-hpy through $CARGO_HPY (CPython run) or on PATH (PyPy run).
+        env_impl = env if impl == "cpython" else dict(
+            SHARED, PATH=os.path.dirname(cargo_hpy) + os.pathsep + os.environ["PATH"])
+        run([py] + PIP + ["."], cwd=proj, env=env_impl)
         out = run([py, "-c", "import demo; print(demo.greet('HPy'), demo.add(2, 3))"], cwd="/").stdout
         assert out.strip() == "Hello, HPy! 5"
         proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=proj)
@@ -379,3 +382,23 @@ def test_init_adds_files_without_overwriting(work, cargo_hpy):
     assert "mod initdemo {" in open(os.path.join(folder, "src", "lib.rs")).read()
     # The scaffold loads as a crate cargo hpy can package (no compile needed for this check).
     run(["cargo", "metadata", "-q", "--no-deps", "--format-version", "1"], cwd=folder)
+
+
+def test_error_backend_without_cargo_hpy(work, venvs):
+    """pip install . on a machine without cargo-hpy: the backend says how to get it."""
+    proj = os.path.join(work, "nobackend")
+    os.makedirs(os.path.join(proj, "build_backend"))
+    with open(os.path.join(REPO, "cargo-hpy", "python", "hpy_rs_build.py")) as f:
+        shim = f.read()
+    with open(os.path.join(proj, "build_backend", "hpy_rs_build.py"), "w") as f:
+        f.write(shim)
+    with open(os.path.join(proj, "pyproject.toml"), "w") as f:
+        f.write('[build-system]\nrequires = []\nbuild-backend = "hpy_rs_build"\n'
+                'backend-path = ["build_backend"]\n\n[project]\nname = "nobackend"\nversion = "0.1"\n')
+    home = os.path.join(work, "nobackend-home")
+    os.makedirs(home)
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "CARGO_HOME": os.path.join(home, "cargo"),
+           "CARGO_HPY": ""}
+    proc = run([venvs["pypy"]] + PIP + ["."], cwd=proj, env=env, check=False)
+    assert proc.returncode != 0
+    assert "error: cannot find cargo-hpy, which builds this hpy-rs project" in proc.stderr + proc.stdout
