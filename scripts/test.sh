@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: installs the runtimes (cached in .runtimes/),
 # checks formatting and lints, runs the Rust tests (unit, layout proof, UI), builds the example
 # extensions once, and runs the Python suites in four lanes on that same binary:
-# CPython/PyPy x universal/debug (LeakDetector around every test in debug lanes).
+# CPython/PyPy x universal/debug (LeakDetector around every test in debug lanes), then the
+# packaging tests (cargo hpy wheels installed into fresh CPython and PyPy venvs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never RUST_BACKTRACE=0
@@ -49,4 +50,11 @@ if len({json.dumps(v, sort_keys=True) for v in lanes.values()}) != 1:
     sys.exit("lanes loaded different binaries")
 print("all four lanes loaded identical .hpy0.so files")
 PY
+
+# ---- packaging (cargo hpy) ------------------------------------------------- begin
+# Wheels of every example, `cargo hpy new` + `pip install .`, sdist, develop and the error
+# messages, in fresh CPython and PyPy venvs (pip runs offline from .runtimes/wheelhouse).
+step "packaging: cargo hpy (tests/packaging, fresh CPython and PyPy venvs)"
+"$HPYRS_CPYTHON" -m pytest -q -p no:cacheprovider tests/packaging || status=1
+# ---- packaging (cargo hpy) ------------------------------------------------- end
 exit $status

@@ -41,6 +41,10 @@ pub struct Classes;
 #[doc = include_str!("../../book/src/debug-and-testing.md")]
 pub struct DebugAndTesting;
 
+/// Book: Packaging and distribution.
+#[doc = include_str!("../../book/src/packaging.md")]
+pub struct Packaging;
+
 /// Book: Runtime notes.
 #[doc = include_str!("../../book/src/runtime-notes.md")]
 pub struct RuntimeNotes;
