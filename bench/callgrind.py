@@ -4,6 +4,7 @@ run.py (whose timings suffer when the machine is busy).
 
     bash bench/run.sh ...                        # builds bench/_build/ first
     .runtimes/cpython/bin/python bench/callgrind.py [--rows noop,add_ints] [--columns hpyrs,chpy-u] [-n 20000]
+    .runtimes/cpython/bin/python bench/callgrind.py --rows pn_rk4,pn_ops -n 2000   # piconumpy rows
 
 One valgrind run per column. The driver (this file, re-run under valgrind with --child) calls
 os.getppid() around each phase; callgrind's --dump-before=getppid then writes one profile per
@@ -25,13 +26,19 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(BENCH, "_build")
 sys.path.insert(0, BENCH)
 
-COLUMNS = {  # id: (label, kind, module, path)
-    "hpyrs": ("hpy-rs", "hpy", "hpyrs_bench", os.path.join(BUILD, "hpyrs", "hpyrs_bench.hpy0.so")),
-    "chpy-u": ("C HPy univ", "hpy", "bench_chpy", os.path.join(BUILD, "c_hpy_universal", "bench_chpy.hpy0.so")),
-    "chpy-c": ("C HPy cpy-ABI", "ext", "bench_chpy", os.path.join(BUILD, "c_hpy_cpython")),
-    "capi": ("C API", "ext", "bench_capi", os.path.join(BUILD, "c_api_cpython")),
-    "pyo3": ("PyO3", "ext", "bench_pyo3", os.path.join(BUILD, "pyo3_cpython")),
-    "pure": ("pure Python", "pure", "bench_pure", os.path.join(BENCH, "pure")),
+COLUMNS = {  # id: (label, kind, module, path, piconumpy module, piconumpy path)
+    "hpyrs": ("hpy-rs", "hpy", "hpyrs_bench", os.path.join(BUILD, "hpyrs", "hpyrs_bench.hpy0.so"),
+              "piconumpy", os.path.join(BUILD, "hpyrs", "piconumpy.hpy0.so")),
+    "chpy-u": ("C HPy univ", "hpy", "bench_chpy", os.path.join(BUILD, "c_hpy_universal", "bench_chpy.hpy0.so"),
+               "piconumpy_chpy", os.path.join(BUILD, "c_hpy_universal", "piconumpy_chpy.hpy0.so")),
+    "chpy-c": ("C HPy cpy-ABI", "ext", "bench_chpy", os.path.join(BUILD, "c_hpy_cpython"),
+               "piconumpy_chpy", os.path.join(BUILD, "c_hpy_cpython")),
+    "capi": ("C API", "ext", "bench_capi", os.path.join(BUILD, "c_api_cpython"),
+             "piconumpy_capi", os.path.join(BUILD, "c_api_cpython")),
+    "pyo3": ("PyO3", "ext", "bench_pyo3", os.path.join(BUILD, "pyo3_cpython"),
+             "bench_pyo3", os.path.join(BUILD, "pyo3_cpython")),
+    "pure": ("pure Python", "pure", "bench_pure", os.path.join(BENCH, "pure"),
+             "piconumpy_pure", os.path.join(BENCH, "pure")),
 }
 
 
@@ -39,13 +46,18 @@ def child(a):
     import worker
 
     mod = worker.load(a.kind, a.name, a.path)
-    lst = [float(i) * 0.5 for i in range(1000)]
-    ns = {"_m": mod, "_lst": lst}
+    pn = None
+    if os.path.exists(a.pn_path):
+        pn = mod if (a.pn_name, a.pn_path) == (a.name, a.path) else worker.load(a.kind, a.pn_name, a.pn_path)
+    ns = worker.namespace(mod, pn)
     rows = [r for r in worker.ROWS if r[0] in a.rows.split(",") or r[0] == "empty_loop"]
     done = []
     for key, stmt, setup, check in rows:
         need = worker.NEEDS[key]
-        if need is not None and not hasattr(mod, need):
+        if key in worker.PN_ROWS:
+            if pn is None:
+                continue
+        elif need is not None and not hasattr(mod, need):
             continue
         src = (f"def _run(_n):\n    {setup or 'pass'}\n"
                f"    for _ in range(_n):\n        {stmt}\n")
@@ -77,6 +89,8 @@ def main():
     ap.add_argument("--kind")
     ap.add_argument("--name")
     ap.add_argument("--path")
+    ap.add_argument("--pn-name")
+    ap.add_argument("--pn-path")
     a = ap.parse_args()
     if a.child:
         return child(a)
@@ -85,7 +99,7 @@ def main():
     py = os.environ.get("HPYRS_CPYTHON") or sys.executable
     results, order = {}, []
     for cid in a.columns.split(","):
-        label, kind, name, path = COLUMNS[cid]
+        label, kind, name, path, pn_name, pn_path = COLUMNS[cid]
         if not os.path.exists(path):
             print(f"[callgrind] {label}: {path} missing (run bench/run.sh first)", file=sys.stderr)
             continue
@@ -94,7 +108,7 @@ def main():
         p = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-before=getppid",
              py, os.path.abspath(__file__), "--child", "--kind", kind, "--name", name, "--path", path,
-             "--rows", a.rows, "-n", str(a.n)],
+             "--pn-name", pn_name, "--pn-path", pn_path, "--rows", a.rows, "-n", str(a.n)],
             capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
         if p.returncode != 0:
             print(f"[callgrind] {label}: failed\n{p.stderr[-2000:]}", file=sys.stderr)

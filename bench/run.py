@@ -11,11 +11,19 @@ Columns (one long-lived worker process each, see worker.py):
     PyO3          bench/pyo3, version-specific builds for CPython 3.11 and PyPy
     pure Python   bench/pure/bench_pure.py
 
+Each column also has a piconumpy implementation for the `pn_*` rows (piconumpy_workload.py):
+examples/piconumpy, c_hpy/piconumpy_chpy.c, c_api/piconumpy_capi.c, the `array` class of
+pyo3/, pure/piconumpy_pure.py.
+
 Every worker warms up and calibrates first; then, round after round, each column (in a rotating
 order, one process running at a time) times every row once (best of --repeat back-to-back
 samples). A cell is the best round (time per call, including the timing loop); the ratio is to
 C HPy universal on the same interpreter; the noise table gives median/best - 1 and
-slowest/best - 1 over the rounds.
+slowest/best - 1 over the rounds. A cell that could not be measured shows "—", with the reason
+listed under the table.
+
+--build-stats adds a clean release build (own CARGO_TARGET_DIR, deleted first) of
+examples/hello and of its PyO3 equivalent pyo3_hello/: wall time and stripped .so size.
 """
 import argparse
 import datetime
@@ -43,10 +51,13 @@ ROW_LABELS = [
     ("point_new", "Point(1.0, 2.0)"),
     ("point_norm", "p.norm()"),
     ("point_x", "p.x"),
+    ("pn_rk4", "piconumpy: RK4 step, 4-float arrays"),
+    ("pn_ops", "piconumpy: 10-float array ops"),
     ("add_ints_po", "*extra:* add_ints_po(3, 4), positional-only"),
     ("sum_list_vec", "*extra:* sum_list_vec(lst), `Vec<f64>` argument"),
     ("empty_loop", "*timing loop alone* (`pass`)"),
 ]
+EXTRA_ROWS = {"add_ints_po", "sum_list_vec"}  # defined only by some columns, by design
 BASELINE = "chpy-u"
 
 
@@ -83,31 +94,37 @@ def ext_suffix(py):
 
 
 def build_hpyrs(args):
+    """examples/bench and examples/piconumpy; returns ((bench .so, piconumpy .so), error)."""
     out_dir = os.path.join(BUILD, "hpyrs")
     os.makedirs(out_dir, exist_ok=True)
     dst = os.path.join(out_dir, "hpyrs_bench.hpy0.so")
+    pn = os.path.join(out_dir, "piconumpy.hpy0.so")
+    target = os.path.join(BUILD, "cargo-target")
     if args.hpyrs_so:
+        if not os.path.exists(args.hpyrs_so):
+            return (None, None), f"--hpyrs-so {args.hpyrs_so}: no such file"
         shutil.copy(args.hpyrs_so, dst)
         log(f"  hpy-rs: using {args.hpyrs_so}")
-        return dst, None
-    target = os.path.join(BUILD, "cargo-target")
-    err = run(["cargo", "build", "--release", "-p", "bench", "--target-dir", target],
-              cwd=REPO, label="hpy-rs (cargo build --release -p bench)")
+        err = run(["cargo", "build", "--release", "-p", "piconumpy", "--target-dir", target],
+                  cwd=REPO, label="hpy-rs piconumpy (cargo build --release -p piconumpy)")
+    else:
+        err = run(["cargo", "build", "--release", "-p", "bench", "-p", "piconumpy", "--target-dir", target],
+                  cwd=REPO, label="hpy-rs (cargo build --release -p bench -p piconumpy)")
+        if not err:
+            shutil.copy(os.path.join(target, "release", "libbench.so"), dst)
     if err:
-        return None, err
-    shutil.copy(os.path.join(target, "release", "libbench.so"), dst)
-    return dst, None
+        return (dst if args.hpyrs_so else None, None), err
+    shutil.copy(os.path.join(target, "release", "libpiconumpy.so"), pn)
+    return (dst, pn), None
 
 
 def build_chpy(args, abi):
     d = os.path.join(BUILD, f"c_hpy_{abi}")
-    copy_sources(os.path.join(BENCH, "c_hpy"), d, ["bench_chpy.c", "setup.py"])
+    copy_sources(os.path.join(BENCH, "c_hpy"), d, ["bench_chpy.c", "piconumpy_chpy.c", "setup.py"])
     err = run([args.cpython, "setup.py", "-q", f"--hpy-abi={abi}", "build_ext", "--inplace"],
               cwd=d, label=f"C HPy ({abi}, hpy.devel)")
     if err:
         return None, err
-    if abi == "universal":
-        return os.path.join(d, "bench_chpy.hpy0.so"), None
     return d, None
 
 
@@ -120,7 +137,7 @@ def ensure_setuptools(py):
 
 def build_capi(args, which, py):
     d = os.path.join(BUILD, f"c_api_{which}")
-    copy_sources(os.path.join(BENCH, "c_api"), d, ["bench_capi.c", "setup.py"])
+    copy_sources(os.path.join(BENCH, "c_api"), d, ["bench_capi.c", "piconumpy_capi.c", "setup.py"])
     err = ensure_setuptools(py)
     if err:
         return None, err
@@ -146,27 +163,87 @@ def build_pyo3(args, which, py):
     return d, None
 
 
+def col(cid, label, kind, name, path, err, pn=None):
+    """A column: the bench module (kind, name, path) and its piconumpy (kind, name, path)."""
+    return {"id": cid, "label": label, "kind": kind, "name": name, "path": path, "error": err, "pn": pn}
+
+
 def build_all(args):
-    """Returns {interp: [(col_id, label, kind, module, path or None, error or None)]}."""
+    """Returns {interp: [column, ...]} (see col()); a failed build keeps its column with `error`."""
     log("building into bench/_build/")
     cols = {"cpython": [], "pypy": []}
-    hp, e = build_hpyrs(args)
+    (hp, hpn), e = build_hpyrs(args)
     for i in cols:
-        cols[i].append(("hpyrs", "hpy-rs", "hpy", "hpyrs_bench", hp, e))
-    cu, e = build_chpy(args, "universal")
+        cols[i].append(col("hpyrs", "hpy-rs", "hpy", "hpyrs_bench", hp, e,
+                           hpn and ("hpy", "piconumpy", hpn)))
+    d, e = build_chpy(args, "universal")
     for i in cols:
-        cols[i].append(("chpy-u", "C HPy univ", "hpy", "bench_chpy", cu, e))
-    cc, e = build_chpy(args, "cpython")
-    cols["cpython"].append(("chpy-c", "C HPy cpy-ABI", "ext", "bench_chpy", cc, e))
+        cols[i].append(col("chpy-u", "C HPy univ", "hpy", "bench_chpy", d and os.path.join(d, "bench_chpy.hpy0.so"), e,
+                           d and ("hpy", "piconumpy_chpy", os.path.join(d, "piconumpy_chpy.hpy0.so"))))
+    d, e = build_chpy(args, "cpython")
+    cols["cpython"].append(col("chpy-c", "C HPy cpy-ABI", "ext", "bench_chpy", d, e, d and ("ext", "piconumpy_chpy", d)))
     for which, py in (("cpython", args.cpython), ("pypy", args.pypy)):
         d, e = build_capi(args, which, py)
-        cols[which].append(("capi", "C API" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_capi", d, e))
+        cols[which].append(col("capi", "C API" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_capi", d, e,
+                               d and ("ext", "piconumpy_capi", d)))
     for which, py in (("cpython", args.cpython), ("pypy", args.pypy)):
         d, e = build_pyo3(args, which, py)
-        cols[which].append(("pyo3", "PyO3" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_pyo3", d, e))
+        cols[which].append(col("pyo3", "PyO3" + (" (cpyext)" if which == "pypy" else ""), "ext", "bench_pyo3", d, e,
+                               d and ("ext", "bench_pyo3", d)))
+    pure = os.path.join(BENCH, "pure")
     for i in cols:
-        cols[i].append(("pure", "pure Python", "pure", "bench_pure", os.path.join(BENCH, "pure"), None))
+        cols[i].append(col("pure", "pure Python", "pure", "bench_pure", pure, None, ("pure", "piconumpy_pure", pure)))
     return cols
+
+
+def build_stats(args):
+    """Clean release builds of examples/hello (hpy-rs) and pyo3_hello/ (PyO3), each in a fresh
+    CARGO_TARGET_DIR: [(label, seconds, stripped bytes, unstripped bytes, error)]."""
+    d = os.path.join(BUILD, "build-stats")
+    os.makedirs(d, exist_ok=True)
+    out = []
+    jobs = [
+        ("hpy-rs `examples/hello` (universal `.hpy0.so`)", REPO, ["-p", "hello"], "libhello.so", {}),
+        ("PyO3 `bench/pyo3_hello` (CPython 3.11 build)", os.path.join(BENCH, "pyo3_hello"), [], "libhello_pyo3.so",
+         {"PYO3_PYTHON": args.cpython}),
+    ]
+    for label, cwd, extra, lib, env_extra in jobs:
+        target = os.path.join(d, lib.replace(".so", "-target"))
+        shutil.rmtree(target, ignore_errors=True)
+        env = dict(os.environ, CARGO_TARGET_DIR=target, **env_extra)
+        env.pop("PYO3_CONFIG_FILE", None)
+        t0 = time.time()
+        err = run(["cargo", "build", "--release", "--offline", *extra], cwd=cwd, env=env, label=f"clean build: {label}")
+        secs = time.time() - t0
+        if err:
+            out.append((label, None, None, None, err))
+            continue
+        so = os.path.join(target, "release", lib)
+        stripped = os.path.join(d, lib.replace(".so", ".stripped.so"))
+        p = subprocess.run(["strip", "--strip-all", "-o", stripped, so], capture_output=True, text=True)
+        if p.returncode != 0:
+            out.append((label, secs, None, os.path.getsize(so), "strip failed: " + p.stderr.strip()))
+            continue
+        out.append((label, secs, os.path.getsize(stripped), os.path.getsize(so), None))
+        shutil.rmtree(target, ignore_errors=True)  # keep the disk use of the run small
+    return out
+
+
+def build_report(stats):
+    lines = ["### Build: clean release build and binary size\n",
+             "`cargo build --release` (lto = \"fat\", codegen-units = 1, as in the workspace) in an empty "
+             "`CARGO_TARGET_DIR`, dependencies included, on this machine; size after `strip --strip-all`.\n",
+             "| crate | clean build | stripped `.so` | unstripped |", "|---|---:|---:|---:|"]
+    for label, secs, size, raw, err in stats:
+        if err:
+            lines.append(f"| {label} | — | — | — |")
+        else:
+            lines.append(f"| {label} | {secs:.1f} s | {size:,} B ({size / 1024:.0f} KiB) | {raw:,} B |")
+    lines.append("")
+    for label, _, _, _, err in stats:
+        if err:
+            lines.append(f"- {label}: `{last_line(err)}`")
+    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------------------- workers
@@ -175,16 +252,17 @@ def build_all(args):
 class Worker:
     def __init__(self, interp, py, col, opts):
         self.interp = interp
-        self.col_id, self.label, kind, name, path, _ = col
+        self.col_id, self.label = col["id"], col["label"]
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
         env.pop("HPY", None)
-        self.proc = subprocess.Popen(
-            [py, os.path.join(BENCH, "worker.py"), "--kind", kind, "--name", name, "--path", path,
-             "--target-ms", str(opts.target_ms), "--warmup-s", str(opts.warmup[interp]),
-             "--repeat", str(opts.repeat)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )
+        cmd = [py, os.path.join(BENCH, "worker.py"), "--kind", col["kind"], "--name", col["name"],
+               "--path", col["path"], "--target-ms", str(opts.target_ms),
+               "--warmup-s", str(opts.warmup[interp]), "--repeat", str(opts.repeat)]
+        if col["pn"]:
+            cmd += ["--pn-kind", col["pn"][0], "--pn-name", col["pn"][1], "--pn-path", col["pn"][2]]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env)
         self.hello = self._read()
         self.results = {}
 
@@ -219,21 +297,21 @@ def bench_interp(interp, py, cols, opts):
         f"{opts.target_ms} ms/measurement)")
     workers, problems = [], {}
     for col in cols:
-        if col[4] is None:
-            problems[col[0]] = f"build failed:\n{col[5]}"
-            log(f"  {col[1]}: build failed, column skipped")
+        if col["path"] is None:
+            problems[col["id"]] = f"build failed:\n{col['error']}"
+            log(f"  {col['label']}: build failed, column skipped")
             continue
         t0 = time.time()
         w = Worker(interp, py, col, opts)
         if "error" in w.hello:
-            problems[col[0]] = w.hello["error"]
-            log(f"  {col[1]}: {w.hello['error'].strip().splitlines()[-1]}")
+            problems[col["id"]] = w.hello["error"]
+            log(f"  {col['label']}: {w.hello['error'].strip().splitlines()[-1]}")
             w.close()
             continue
         for k, why in w.hello["skipped"].items():
             if "missing" not in why:  # a wrong result or an exception: worth a loud note
-                log(f"  {col[1]}: row {k} skipped: {why}")
-        log(f"  {col[1]}: ready ({time.time() - t0:.1f} s)")
+                log(f"  {col['label']}: row {k} skipped: {why}")
+        log(f"  {col['label']}: ready ({time.time() - t0:.1f} s)")
         workers.append(w)
     for r in range(opts.rounds):
         order = workers[r % len(workers):] + workers[: r % len(workers)] if workers else []
@@ -263,15 +341,23 @@ def fmt_ns(v):
     return f"{v:.1f} ns"
 
 
+def last_line(text):
+    """The most telling line of an error output: the first `error...` line, else the last."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    errs = [l for l in lines if l.lower().startswith("error") and "could not compile" not in l]
+    return (errs or lines or ["?"])[0 if errs else -1][:300]
+
+
 def report(interp, version, workers, problems, cols, opts):
     lines = []
-    ids = [c[0] for c in cols]
-    labels = {c[0]: c[1] for c in cols}
+    ids = [c["id"] for c in cols]
+    labels = {c["id"]: c["label"] for c in cols}
     by_id = {w.col_id: w for w in workers}
     best = {w.col_id: {k: min(v) for k, v in w.results.items()} for w in workers}
     spread = {w.col_id: {k: (median(v) / min(v) - 1, max(v) / min(v) - 1) for k, v in w.results.items()}
               for w in workers}
     base = best.get(BASELINE, {})
+    notes = []  # why a cell shows "—"
     lines.append(f"### {version}\n")
     lines.append("Best of %d rounds, time per call (ratio to C HPy universal on %s)\n" % (opts.rounds, interp))
     lines.append("| row | " + " | ".join(labels[i] for i in ids) + " |")
@@ -279,20 +365,25 @@ def report(interp, version, workers, problems, cols, opts):
     for key, label in ROW_LABELS:
         cells = []
         for i in ids:
-            if i in problems:
-                cells.append("failed")
-                continue
             v = best.get(i, {}).get(key)
             if v is None:
-                why = by_id[i].hello["skipped"].get(key, "") if i in by_id else ""
-                cells.append("n/a" if "Point" in why else "—")
+                cells.append("—")
+                if i in by_id and key not in EXTRA_ROWS:
+                    why = by_id[i].hello["skipped"].get(key)
+                    if why:
+                        notes.append(f"- {labels[i]}, {label}: {why}")
                 continue
             b = base.get(key)
             cells.append(f"{fmt_ns(v)} ({v / b:.2f}×)" if b and key != "empty_loop" else fmt_ns(v))
-        if all(c == "—" for c in cells):
+        if all(c == "—" for c in cells) and key in EXTRA_ROWS:
             continue
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
+    for i, why in problems.items():
+        lines.append(f"- **{labels[i]}**: column not measured: `{last_line(why)}`")
+    lines.extend(notes)
+    if problems or notes:
+        lines.append("")
     lines.append("Noise between rounds: median / best − 1 (slowest / best − 1)\n")
     lines.append("| row | " + " | ".join(labels[i] for i in ids) + " |")
     lines.append("|---|" + "---:|" * len(ids))
@@ -300,17 +391,10 @@ def report(interp, version, workers, problems, cols, opts):
         cells = []
         for i in ids:
             s = spread.get(i, {}).get(key)
-            cells.append("" if s is None else f"{s[0] * 100:.0f}% ({s[1] * 100:.0f}%)")
-        if all(c == "" for c in cells):
+            cells.append("—" if s is None else f"{s[0] * 100:.0f}% ({s[1] * 100:.0f}%)")
+        if all(c == "—" for c in cells):
             continue
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("")
-    for i, why in problems.items():
-        lines.append(f"- **{labels[i]}** not measured: `{why.strip().splitlines()[-1][:300]}`")
-    for w in workers:
-        miss = [k for k, why in w.hello["skipped"].items() if "Point" in why]
-        if miss:
-            lines.append(f"- **{w.label}**: Point rows skipped ({w.hello['skipped'][miss[0]]})")
     lines.append("")
     return "\n".join(lines)
 
@@ -321,7 +405,11 @@ def main():
     ap.add_argument("--rounds", type=int, help="rounds per column (default 9; --quick 3)")
     ap.add_argument("--target-ms", type=float, help="time per row per round (default 45; --quick 12)")
     ap.add_argument("--repeat", type=int, default=3, help="back-to-back samples per row per round, best kept (default 3)")
-    ap.add_argument("--only", choices=["cpython", "pypy"], help="one interpreter only")
+    ap.add_argument("--only", choices=["cpython", "pypy", "build"],
+                    help="one interpreter only; `build`: only the --build-stats section, no timing")
+    ap.add_argument("--build-stats", action="store_true",
+                    help="also time clean release builds of examples/hello and pyo3_hello/ and report "
+                         "stripped .so sizes (~2-4 min on 2 cores)")
     ap.add_argument("--columns", help="comma-separated column ids: hpyrs,chpy-u,chpy-c,capi,pyo3,pure")
     ap.add_argument("--hpyrs-so", help="use this prebuilt hpyrs_bench .so instead of building examples/bench")
     ap.add_argument("--json", default=os.path.join(BUILD, "results.json"), help="raw results (default bench/_build/results.json)")
@@ -337,10 +425,11 @@ def main():
 
     t_start = time.time()
     os.makedirs(BUILD, exist_ok=True)
-    cols = build_all(opts)
+    stats = build_stats(opts) if opts.build_stats or opts.only == "build" else None
+    cols = build_all(opts) if opts.only != "build" else {"cpython": [], "pypy": []}
     if opts.columns:
         keep = set(opts.columns.split(","))
-        cols = {i: [c for c in cs if c[0] in keep] for i, cs in cols.items()}
+        cols = {i: [c for c in cs if c["id"] in keep] for i, cs in cols.items()}
     t_built = time.time()
 
     sections, raw = [], {}
@@ -366,12 +455,23 @@ def main():
             cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
     except OSError:
         pass
-    head = (f"## hpy-rs benchmark ({datetime.date.today()}, {cpu or platform.machine()}, {os.cpu_count()} CPUs, "
-            f"{opts.rounds} rounds × {opts.target_ms:g} ms per row{', --quick' if opts.quick else ''})\n")
+    load = ""
+    try:
+        load = ", load average %.1f at the start" % os.getloadavg()[0]
+    except OSError:
+        pass
+    head = (f"## hpy-rs benchmark ({datetime.date.today()}, {cpu or platform.machine()}, {os.cpu_count()} CPUs"
+            + (f"{load}, {opts.rounds} rounds × {opts.target_ms:g} ms per row{', --quick' if opts.quick else ''})\n"
+               if sections else f"{load})\n"))
     text = head + "\n" + "\n".join(sections)
-    text += (f"\nBuild {t_built - t_start:.0f} s, measurement {time.time() - t_built:.0f} s. "
-             "Cells include the timing loop (see its row); `n/a` = the column has no Point class yet, "
-             "`—` = the column does not define that extra function.\n")
+    if sections:
+        text += (f"\nBuild {t_built - t_start:.0f} s, measurement {time.time() - t_built:.0f} s. "
+                 "Cells include the timing loop (see its row). `—`: not measured, for the reason listed "
+                 "under the table; the *extra* rows exist only where a column defines them.\n")
+    if stats is not None:
+        text += "\n" + build_report(stats)
+        raw["build"] = [{"crate": l, "seconds": t, "stripped_bytes": b, "bytes": r, "error": e}
+                        for l, t, b, r, e in stats]
     print(text)
     with open(opts.out, "w") as f:
         f.write(text)

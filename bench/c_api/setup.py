@@ -5,5 +5,9 @@ from setuptools import setup, Extension
 setup(
     name="bench_capi",
     version="0.0.0",
-    ext_modules=[Extension("bench_capi", sources=["bench_capi.c"])],
+    py_modules=[],  # no package auto-discovery
+    ext_modules=[
+        Extension("bench_capi", sources=["bench_capi.c"]),
+        Extension("piconumpy_capi", sources=["piconumpy_capi.c"]),
+    ],
 )

@@ -5,5 +5,9 @@ setup(
     name="bench_chpy",
     version="0.0.0",
     setup_requires=["hpy"],
-    hpy_ext_modules=[Extension("bench_chpy", sources=["bench_chpy.c"])],
+    py_modules=[],  # no package auto-discovery (the universal build writes stub .py files here)
+    hpy_ext_modules=[
+        Extension("bench_chpy", sources=["bench_chpy.c"]),
+        Extension("piconumpy_chpy", sources=["piconumpy_chpy.c"]),
+    ],
 )

@@ -26,16 +26,21 @@ def ext_path(name):
     return os.path.join(os.path.abspath(BUILD_DIR), name + ".hpy0.so")
 
 
-def load(name):
-    """Load extension `name` once per process in this lane's mode."""
+def load(name, module=None):
+    """Load extension `name` (file `<name>.hpy0.so`) once per process in this lane's mode.
+
+    `module` is the Python module name inside the file when it differs from the crate
+    folder name (e.g. `load("bench", module="hpyrs_bench")`).
+    """
     if name in _loaded:
         return _loaded[name]
+    module = module or name
     path = ext_path(name)
     if not os.path.exists(path):
         pytest.skip(f"{name}.hpy0.so was not built", allow_module_level=True)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = hu.load(name, path, spec, debug=(MODE == "debug"))
-    sys.modules[name] = mod
+    spec = importlib.util.spec_from_file_location(module, path)
+    mod = hu.load(module, path, spec, debug=(MODE == "debug"))
+    sys.modules[module] = mod
     _loaded[name] = mod
     _record_lane(name, path)
     return mod

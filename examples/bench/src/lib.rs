@@ -7,10 +7,6 @@
 mod hpyrs_bench {
     use hpy_rs::prelude::*;
 
-    // TODO(classes): add `Point(x, y)` (float attributes `x`, `y`, method `norm()`) once
-    // `#[hpy_class]` exists; bench/run.py skips the Point rows while `hpyrs_bench.Point` is
-    // missing.
-
     /// Do nothing, return None.
     #[hpy_function]
     fn noop() {}
@@ -68,5 +64,37 @@ mod hpyrs_bench {
     #[hpy_function]
     fn sum_list_vec(lst: Vec<f64>) -> f64 {
         lst.iter().sum()
+    }
+
+    /// A 2-D point with float coordinates.
+    #[hpy_class]
+    pub struct Point {
+        x: f64,
+        y: f64,
+    }
+
+    #[hpy_methods]
+    impl Point {
+        #[new]
+        fn new(x: f64, y: f64) -> Point {
+            Point { x, y }
+        }
+
+        /// The x coordinate.
+        #[getter]
+        fn x(&self) -> f64 {
+            self.x
+        }
+
+        /// The y coordinate.
+        #[getter]
+        fn y(&self) -> f64 {
+            self.y
+        }
+
+        /// The Euclidean norm `sqrt(x*x + y*y)`.
+        fn norm(&self) -> f64 {
+            (self.x * self.x + self.y * self.y).sqrt()
+        }
     }
 }
