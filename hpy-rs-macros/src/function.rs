@@ -150,6 +150,24 @@ fn copy_positionals(npos: usize) -> TokenStream {
     quote!(#(#copies)*)
 }
 
+/// `__out` of `n` slots filled by `copy` when `fast` holds, else by the `general` binder.
+fn fast_or_general(
+    n: usize,
+    fast: TokenStream,
+    copy: TokenStream,
+    general: TokenStream,
+) -> TokenStream {
+    quote! {
+        #[allow(unused_mut)]
+        let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
+        if #fast {
+            #copy
+        } else {
+            #general
+        }
+    }
+}
+
 /// Tokens binding the raw arguments into `__out` (and `__extra`), per convention.
 pub fn bind_args(conv: Convention, spec: &CallableSpec) -> TokenStream {
     let n = spec.sig.positional().count() + spec.sig.keyword_only().count();
@@ -164,16 +182,11 @@ pub fn bind_args(conv: Convention, spec: &CallableSpec) -> TokenStream {
             } else {
                 quote!(__nargs == #npos)
             };
-            quote! {
-                #[allow(unused_mut)]
-                let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
-                if #fast {
-                    #copy
-                } else {
-                    // SAFETY: the runtime passes `__nargs` valid argument handles.
-                    unsafe { __DESC.bind_positional_only(__args, __nargs, &mut __out) }?;
-                }
-            }
+            let general = quote! {
+                // SAFETY: the runtime passes `__nargs` valid argument handles.
+                unsafe { __DESC.bind_positional_only(__args, __nargs, &mut __out) }?;
+            };
+            fast_or_general(n, fast, copy, general)
         }
         Convention::Keywords if spec.sig.varargs().is_none() && spec.sig.varkw().is_none() => {
             // The common call passes every positional parameter and no keyword: copy the
@@ -186,16 +199,11 @@ pub fn bind_args(conv: Convention, spec: &CallableSpec) -> TokenStream {
                 quote!(false)
             };
             let copy = copy_positionals(npos);
-            quote! {
-                #[allow(unused_mut)]
-                let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
-                if #fast {
-                    #copy
-                } else {
-                    // SAFETY: the runtime passes `__nargs` positionals then the kwnames' values.
-                    unsafe { __DESC.bind_vectorcall(__ctx, __args, __nargs, __kwnames, &mut __out) }?;
-                }
-            }
+            let general = quote! {
+                // SAFETY: the runtime passes `__nargs` positionals then the kwnames' values.
+                unsafe { __DESC.bind_vectorcall(__ctx, __args, __nargs, __kwnames, &mut __out) }?;
+            };
+            fast_or_general(n, fast, copy, general)
         }
         Convention::Keywords => quote! {
             let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];

@@ -962,36 +962,6 @@ fn gen_getset(
             ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, *mut ::core::ffi::c_void) -> ::core::ffi::c_int)
         );
     }
-    if get.is_some() && set.is_none() {
-        // A read-only attribute still gets a setter: PyPy 7.3.19 aborts the whole process
-        // (RPython NotImplementedError in `W_HPyGetSetProperty.readonly_attribute`) when a
-        // getset without a setter is assigned. On CPython it raises CPython's own error for
-        // a read-only getset. PyPy ignores the status a setter returns (`_getset_set`) and
-        // would raise a set error later, at an unrelated call, so there the assignment is
-        // a no-op instead.
-        let msg = format!("attribute '{name}' of '{{}}' objects is not writable");
-        items.extend(quote! {
-            unsafe extern "C" fn __set(__ctx: *mut ::hpy_rs::ffi::HPyContext, _s: ::hpy_rs::ffi::HPy, _v: ::hpy_rs::ffi::HPy, _c: *mut ::core::ffi::c_void) -> ::core::ffi::c_int {
-                // SAFETY: called by the runtime with its context.
-                unsafe { ::hpy_rs::impl_::run_status(__ctx, |__ctx| {
-                    if __ctx.is_pypy() {
-                        return ::core::result::Result::Ok(());
-                    }
-                    ::core::result::Result::Err(::hpy_rs::exc::AttributeError::new_err(::std::format!(
-                        #msg, <#ty as ::hpy_rs::class::HPyClass>::NAME
-                    )))
-                }) }
-            }
-            unsafe extern "C" fn __set_tramp(s: #o, v: #o, c: *mut ::core::ffi::c_void) -> ::core::ffi::c_int {
-                // SAFETY: called by CPython; forwards unchanged.
-                unsafe { ::hpy_rs::impl_::tramp::setter(s, v, c, ::hpy_rs::__hpy_cfunc!(__set, #set_ty)) }
-            }
-        });
-        si = quote!(::hpy_rs::__hpy_cfunc!(__set, #set_ty));
-        st = quote!(
-            ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, *mut ::core::ffi::c_void) -> ::core::ffi::c_int)
-        );
-    }
     let name_c = utils::c_str(name);
     let doc_c = utils::c_str_or_null(doc.as_deref());
     defs.push(quote!(#md::def()));

@@ -33,19 +33,19 @@ mod hpyrs_bench {
             .ok_or_else(|| exc::OverflowError::new_err("result does not fit in a 64-bit integer"))
     }
 
-    /// The number of positional arguments.
+    /// The number of positional arguments (borrowed from the call: no tuple is built).
     #[hpy_function(signature = (*args))]
-    fn varargs(args: &Handle<'_>) -> HPyResult<usize> {
+    fn varargs(args: VarArgs<'_, '_>) -> usize {
         args.len()
     }
 
     /// The tuple `(a, b, c)`.
     #[hpy_function]
-    fn make_tuple<'py>(
-        a: Handle<'py>,
-        b: Handle<'py>,
-        c: Handle<'py>,
-    ) -> (Handle<'py>, Handle<'py>, Handle<'py>) {
+    fn make_tuple<'a, 'py>(
+        a: &'a Handle<'py>,
+        b: &'a Handle<'py>,
+        c: &'a Handle<'py>,
+    ) -> (&'a Handle<'py>, &'a Handle<'py>, &'a Handle<'py>) {
         (a, b, c)
     }
 
@@ -66,10 +66,15 @@ mod hpyrs_bench {
         lst.iter().sum()
     }
 
-    /// A 2-D point with float coordinates.
-    #[hpy_class]
+    /// A 2-D point with float coordinates. Immutable (`frozen`), so its read-only float fields
+    /// are plain HPy members, which PyPy's JIT reads directly.
+    #[hpy_class(frozen)]
     pub struct Point {
+        /// The x coordinate.
+        #[hpy(get)]
         x: f64,
+        /// The y coordinate.
+        #[hpy(get)]
         y: f64,
     }
 
@@ -78,18 +83,6 @@ mod hpyrs_bench {
         #[new]
         fn new(x: f64, y: f64) -> Point {
             Point { x, y }
-        }
-
-        /// The x coordinate.
-        #[getter]
-        fn x(&self) -> f64 {
-            self.x
-        }
-
-        /// The y coordinate.
-        #[getter]
-        fn y(&self) -> f64 {
-            self.y
         }
 
         /// The Euclidean norm `sqrt(x*x + y*y)`.
