@@ -198,47 +198,56 @@ def build_all(args):
 
 def build_stats(args):
     """Clean release builds of examples/hello (hpy-rs) and pyo3_hello/ (PyO3), each in a fresh
-    CARGO_TARGET_DIR: [(label, seconds, stripped bytes, unstripped bytes, error)]."""
+    CARGO_TARGET_DIR, --build-repeat times, alternating (the machine may be shared: the best
+    time is reported): [(label, [seconds...], stripped bytes, unstripped bytes, error)]."""
     d = os.path.join(BUILD, "build-stats")
     os.makedirs(d, exist_ok=True)
-    out = []
     jobs = [
         ("hpy-rs `examples/hello` (universal `.hpy0.so`)", REPO, ["-p", "hello"], "libhello.so", {}),
         ("PyO3 `bench/pyo3_hello` (CPython 3.11 build)", os.path.join(BENCH, "pyo3_hello"), [], "libhello_pyo3.so",
          {"PYO3_PYTHON": args.cpython}),
     ]
-    for label, cwd, extra, lib, env_extra in jobs:
-        target = os.path.join(d, lib.replace(".so", "-target"))
-        shutil.rmtree(target, ignore_errors=True)
-        env = dict(os.environ, CARGO_TARGET_DIR=target, **env_extra)
-        env.pop("PYO3_CONFIG_FILE", None)
-        t0 = time.time()
-        err = run(["cargo", "build", "--release", "--offline", *extra], cwd=cwd, env=env, label=f"clean build: {label}")
-        secs = time.time() - t0
-        if err:
-            out.append((label, None, None, None, err))
-            continue
-        so = os.path.join(target, "release", lib)
-        stripped = os.path.join(d, lib.replace(".so", ".stripped.so"))
-        p = subprocess.run(["strip", "--strip-all", "-o", stripped, so], capture_output=True, text=True)
-        if p.returncode != 0:
-            out.append((label, secs, None, os.path.getsize(so), "strip failed: " + p.stderr.strip()))
-            continue
-        out.append((label, secs, os.path.getsize(stripped), os.path.getsize(so), None))
-        shutil.rmtree(target, ignore_errors=True)  # keep the disk use of the run small
-    return out
+    res = {label: {"times": [], "size": None, "raw": None, "error": None} for label, *_ in jobs}
+    for _ in range(max(1, args.build_repeat)):
+        for label, cwd, extra, lib, env_extra in jobs:
+            r = res[label]
+            if r["error"]:
+                continue
+            target = os.path.join(d, lib.replace(".so", "-target"))
+            shutil.rmtree(target, ignore_errors=True)
+            env = dict(os.environ, CARGO_TARGET_DIR=target, **env_extra)
+            env.pop("PYO3_CONFIG_FILE", None)
+            t0 = time.time()
+            err = run(["cargo", "build", "--release", "--offline", *extra], cwd=cwd, env=env,
+                      label=f"clean build: {label}")
+            secs = time.time() - t0
+            if err:
+                r["error"] = err
+                continue
+            r["times"].append(secs)
+            so = os.path.join(target, "release", lib)
+            stripped = os.path.join(d, lib.replace(".so", ".stripped.so"))
+            p = subprocess.run(["strip", "--strip-all", "-o", stripped, so], capture_output=True, text=True)
+            if p.returncode != 0:
+                r["error"] = "strip failed: " + p.stderr.strip()
+            else:
+                r["size"], r["raw"] = os.path.getsize(stripped), os.path.getsize(so)
+            shutil.rmtree(target, ignore_errors=True)  # keep the disk use of the run small
+    return [(label, r["times"], r["size"], r["raw"], r["error"]) for label, r in res.items()]
 
 
 def build_report(stats):
     lines = ["### Build: clean release build and binary size\n",
-             "`cargo build --release` (lto = \"fat\", codegen-units = 1, as in the workspace) in an empty "
-             "`CARGO_TARGET_DIR`, dependencies included, on this machine; size after `strip --strip-all`.\n",
+             "`cargo build --release --offline` (lto = \"fat\", codegen-units = 1, as in the workspace) in an "
+             "empty `CARGO_TARGET_DIR`, dependencies included; best of the runs (all runs in brackets); "
+             "size after `strip --strip-all`.\n",
              "| crate | clean build | stripped `.so` | unstripped |", "|---|---:|---:|---:|"]
-    for label, secs, size, raw, err in stats:
-        if err:
+    for label, times, size, raw, err in stats:
+        if err or not times:
             lines.append(f"| {label} | — | — | — |")
         else:
-            lines.append(f"| {label} | {secs:.1f} s | {size:,} B ({size / 1024:.0f} KiB) | {raw:,} B |")
+            runs = ", ".join(f"{t:.1f}" for t in times)
+            lines.append(f"| {label} | {min(times):.1f} s ({runs}) | {size:,} B ({size / 1024:.0f} KiB) | {raw:,} B |")
     lines.append("")
     for label, _, _, _, err in stats:
         if err:
@@ -399,6 +408,39 @@ def report(interp, version, workers, problems, cols, opts):
     return "\n".join(lines)
 
 
+def summary(raw, stats):
+    """The condensed table of the top-level README: main rows, both interpreters, the compiled
+    columns only (ns per call; ratio to C HPy universal in brackets)."""
+    cols = [("hpyrs", "hpy-rs"), ("chpy-u", "C HPy"), ("capi", "C API"), ("pyo3", "PyO3")]
+    interps = [i for i in ("cpython", "pypy") if i in raw]
+    names = {"cpython": "CPython", "pypy": "PyPy"}
+    head = [f"{names[i]} {label}" for i in interps for _, label in cols]
+    lines = ["| row | " + " | ".join(head) + " |", "|---|" + "---:|" * len(head)]
+    for key, label in ROW_LABELS:
+        if key in EXTRA_ROWS or key == "empty_loop":
+            continue
+        cells = []
+        for i in interps:
+            c = raw[i]["columns"]
+            base = min(c[BASELINE]["rounds"][key]) if key in c.get(BASELINE, {}).get("rounds", {}) else None
+            for cid, _ in cols:
+                r = c.get(cid, {}).get("rounds", {}).get(key)
+                if not r:
+                    cells.append("—")
+                elif cid == BASELINE or not base:
+                    cells.append(fmt_ns(min(r)))
+                else:
+                    cells.append(f"{fmt_ns(min(r))} ({min(r) / base:.2f}×)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n" if interps else ""
+    if stats:
+        text += "\n| clean release build | time | stripped `.so` |\n|---|---:|---:|\n"
+        for label, times, size, _, err in stats:
+            text += (f"| {label} | — | — |\n" if err or not times else
+                     f"| {label} | {min(times):.1f} s | {size / 1024:.0f} KiB |\n")
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="3 rounds, short measurements (~40 s after the builds)")
@@ -409,11 +451,14 @@ def main():
                     help="one interpreter only; `build`: only the --build-stats section, no timing")
     ap.add_argument("--build-stats", action="store_true",
                     help="also time clean release builds of examples/hello and pyo3_hello/ and report "
-                         "stripped .so sizes (~2-4 min on 2 cores)")
+                         "stripped .so sizes (~1 min per repeat on 2 cores)")
+    ap.add_argument("--build-repeat", type=int, default=2, help="clean builds per crate for --build-stats (default 2)")
     ap.add_argument("--columns", help="comma-separated column ids: hpyrs,chpy-u,chpy-c,capi,pyo3,pure")
     ap.add_argument("--hpyrs-so", help="use this prebuilt hpyrs_bench .so instead of building examples/bench")
     ap.add_argument("--json", default=os.path.join(BUILD, "results.json"), help="raw results (default bench/_build/results.json)")
     ap.add_argument("--out", default=os.path.join(BUILD, "results.md"), help="markdown report (default bench/_build/results.md)")
+    ap.add_argument("--summary", default=os.path.join(BUILD, "summary.md"),
+                    help="condensed table for the top-level README (default bench/_build/summary.md)")
     opts = ap.parse_args()
     opts.rounds = opts.rounds or (3 if opts.quick else 9)
     opts.target_ms = opts.target_ms or (12.0 if opts.quick else 45.0)
@@ -477,7 +522,9 @@ def main():
         f.write(text)
     with open(opts.json, "w") as f:
         json.dump(raw, f, indent=1)
-    log(f"wrote {os.path.relpath(opts.out)} and {os.path.relpath(opts.json)}")
+    with open(opts.summary, "w") as f:
+        f.write(summary({k: v for k, v in raw.items() if k != "build"}, stats))
+    log(f"wrote {os.path.relpath(opts.out)}, {os.path.relpath(opts.json)} and {os.path.relpath(opts.summary)}")
 
 
 if __name__ == "__main__":

@@ -185,9 +185,13 @@ def main():
         if cmd == "round":
             # Best of `repeat` back-to-back measurements of T/repeat each: a short burst of
             # interference from other processes spoils one sample, not the round.
+            # Each row starts from a collected heap (outside the timing), so garbage left by
+            # the previous row (or, on PyPy, objects waiting for their finalizers) is not
+            # charged to it.
             out = {}
             for key, t in timers.items():
                 n = numbers[key]
+                gc.collect()
                 out[key] = min(t.timeit(n) for _ in range(a.repeat)) / n * 1e9
             reply({"ns": out})
         elif cmd == "quit":
