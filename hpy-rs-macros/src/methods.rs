@@ -122,6 +122,24 @@ fn slf_arg(m: &Method) -> TokenStream {
     }
 }
 
+/// The `HPyDef` of an explicit reflected method (`__radd__` …, METH_O) whose impl is `__refl`
+/// (of type `bty`) with trampoline `__refl_tramp`: PyPy does not dispatch reflected slots.
+fn reflected_meth_def(refl_c: &TokenStream, bty: &TokenStream) -> TokenStream {
+    let o = o();
+    quote! {
+        ::hpy_rs::ffi::HPyDef {
+            kind: ::hpy_rs::ffi::kind::Meth,
+            u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
+                name: #refl_c,
+                impl_: ::hpy_rs::__hpy_cfunc!(__refl, #bty),
+                cpy_trampoline: ::hpy_rs::__hpy_tramp!(__refl_tramp, unsafe extern "C" fn(#o, #o) -> #o),
+                signature: ::hpy_rs::ffi::sig::O,
+                doc: ::core::ptr::null(),
+            } },
+        }
+    }
+}
+
 fn o() -> TokenStream {
     quote!(*mut ::hpy_rs::ffi::cpy_PyObject)
 }
@@ -1371,18 +1389,7 @@ fn gen_protocols(
                     unsafe { ::hpy_rs::impl_::tramp::o(s, a, ::hpy_rs::__hpy_cfunc!(__refl, #bty)) }
                 }
             };
-            slots.push(quote! {
-                ::hpy_rs::ffi::HPyDef {
-                    kind: ::hpy_rs::ffi::kind::Meth,
-                    u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
-                        name: #refl_c,
-                        impl_: ::hpy_rs::__hpy_cfunc!(__refl, #bty),
-                        cpy_trampoline: ::hpy_rs::__hpy_tramp!(__refl_tramp, unsafe extern "C" fn(#o, #o) -> #o),
-                        signature: ::hpy_rs::ffi::sig::O,
-                        doc: ::core::ptr::null(),
-                    } },
-                }
-            });
+            slots.push(reflected_meth_def(&refl_c, &bty));
         }
         push(
             quote! {
@@ -1577,18 +1584,7 @@ fn gen_protocols(
                     unsafe { ::hpy_rs::impl_::tramp::o(s, a, ::hpy_rs::__hpy_cfunc!(__refl, #bty)) }
                 }
             };
-            slots.push(quote! {
-                ::hpy_rs::ffi::HPyDef {
-                    kind: ::hpy_rs::ffi::kind::Meth,
-                    u: ::hpy_rs::ffi::HPyDefUnion { meth: ::hpy_rs::ffi::HPyMeth {
-                        name: #refl_c,
-                        impl_: ::hpy_rs::__hpy_cfunc!(__refl, #bty),
-                        cpy_trampoline: ::hpy_rs::__hpy_tramp!(__refl_tramp, unsafe extern "C" fn(#o, #o) -> #o),
-                        signature: ::hpy_rs::ffi::sig::O,
-                        doc: ::core::ptr::null(),
-                    } },
-                }
-            });
+            slots.push(reflected_meth_def(&refl_c, &bty));
         }
         push(
             quote! {

@@ -62,36 +62,7 @@ mod kiwisolver {
     /// (CPython derives that from the comparison slot; PyPy needs it said).
     #[hpy_init]
     fn init<'py>(ctx: Ctx<'py>, module: &Handle<'py>) -> HPyResult<()> {
-        for ty in [
-            Variable::type_object(ctx)?,
-            Term::type_object(ctx)?,
-            Expression::type_object(ctx)?,
-        ] {
-            ty.setattr("__hash__", ctx.none())?;
-        }
-        read_only_properties(ctx, &Strength::type_object(ctx)?, STRENGTH_ATTRIBUTES)?;
         module.setattr("strength", new_instance(ctx, Strength)?)
-    }
-
-    const STRENGTH_ATTRIBUTES: &[&str] = &["weak", "medium", "strong", "required"];
-
-    /// Turns the getter-only attributes `names` of class `ty` into read-only `property`s.
-    ///
-    /// PyPy 7.3.19 aborts the process ("Fatal RPython error: NotImplementedError") when a
-    /// setter-less HPy getset is assigned to, and silently ignores errors raised by HPy
-    /// setters; a `property` over the getset's `__get__` reads the same value and raises
-    /// AttributeError on assignment on both runtimes.
-    fn read_only_properties<'py>(ctx: Ctx<'py>, ty: &Handle<'py>, names: &[&str]) -> HPyResult<()> {
-        let property = ctx.builtin("property")?;
-        let dict = ty.getattr("__dict__")?;
-        for &name in names {
-            let descriptor = dict.get_item(name)?;
-            let get = descriptor.getattr("__get__")?;
-            let doc = descriptor.getattr("__doc__")?;
-            let none = ctx.none().to_owned();
-            ty.setattr(name, property.call((get, none.clone(), none, doc))?)?;
-        }
-        Ok(())
     }
 
     // ------------------------------------------------------------------

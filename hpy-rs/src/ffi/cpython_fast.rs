@@ -330,11 +330,9 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
             decref: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(
                 c"Py_DecRef",
             )?),
-            dealloc: None,
+            dealloc: plain_refcount_dealloc(),
         }
     };
-    let mut api = api;
-    api.dealloc = plain_refcount_dealloc();
     // SAFETY: valid context of the current call.
     let ok = unsafe { probe_layouts(ctx, &api, h_none) };
     ok.then_some(api)

@@ -92,43 +92,36 @@ impl FunctionDescription {
     #[cold]
     #[inline(never)]
     fn missing_error(&self, out: &[HPy]) -> HPyErr {
-        let missing: Vec<&str> = (0..self.required_positional)
+        let positional: Vec<&str> = (0..self.required_positional)
             .filter(|&i| out[i].is_null())
             .map(|i| self.positional[i])
             .collect();
-        if !missing.is_empty() {
-            return exc::TypeError::new_err(format!(
-                "{}() missing {}: {}",
-                self.func_name,
-                plural(
-                    missing.len(),
-                    "required positional argument",
-                    "required positional arguments"
-                ),
-                quoted_list(&missing)
-            ));
+        if !positional.is_empty() {
+            return self.missing_message(&positional, "positional");
         }
         let base = self.positional.len();
-        let missing: Vec<&str> = self
+        let keyword_only: Vec<&str> = self
             .keyword_only
             .iter()
             .enumerate()
             .filter(|&(i, _)| self.required_keyword_only[i] && out[base + i].is_null())
             .map(|(_, n)| *n)
             .collect();
-        if !missing.is_empty() {
-            return exc::TypeError::new_err(format!(
-                "{}() missing {}: {}",
-                self.func_name,
-                plural(
-                    missing.len(),
-                    "required keyword-only argument",
-                    "required keyword-only arguments"
-                ),
-                quoted_list(&missing)
-            ));
-        }
-        exc::TypeError::new_err(format!("{}() missing arguments", self.func_name))
+        self.missing_message(&keyword_only, "keyword-only")
+    }
+
+    /// `f() missing 2 required positional arguments: 'a' and 'b'`.
+    fn missing_message(&self, names: &[&str], kind: &str) -> HPyErr {
+        exc::TypeError::new_err(format!(
+            "{}() missing {}: {}",
+            self.func_name,
+            plural(
+                names.len(),
+                &format!("required {kind} argument"),
+                &format!("required {kind} arguments")
+            ),
+            quoted_list(names)
+        ))
     }
 
     /// Binds one keyword argument; returns false if it is not a named parameter.

@@ -120,15 +120,19 @@ pub use crate::class::add_class;
 /// After a class is created: dunder methods HPy 0.9 has no slot for (`__iter__`, `__next__`,
 /// `__call__`) are set again through `type.__setattr__`, which makes CPython fill the matching
 /// type slots for heap types (PyPy looks them up in the type dict already).
-pub fn class_fixups<'py>(_ctx: crate::Ctx<'py>, ty: &crate::Handle<'py>) -> HPyResult<()> {
+pub fn class_fixups<'py>(ctx: crate::Ctx<'py>, ty: &crate::Handle<'py>) -> HPyResult<()> {
+    let d = ty.getattr("__dict__")?;
     for name in ["__iter__", "__next__", "__call__"] {
-        if ty.hasattr(name)? {
-            let d = ty.getattr("__dict__")?;
-            if d.contains(name)? {
-                let m = d.get_item(name)?;
-                ty.setattr(name, &m)?;
-            }
+        if d.contains(name)? {
+            let m = d.get_item(name)?;
+            ty.setattr(name, &m)?;
         }
+    }
+    // A class that defines `__eq__` but not `__hash__` is unhashable. CPython's type creation
+    // does this itself; PyPy 7.3.19 does not for HPy types, so say it explicitly (a no-op on
+    // CPython, where `__hash__` is already in the dict).
+    if d.contains("__eq__")? && !d.contains("__hash__")? {
+        ty.setattr("__hash__", ctx.none())?;
     }
     Ok(())
 }
