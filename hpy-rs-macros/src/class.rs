@@ -303,7 +303,8 @@ fn field_getset(
                 unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
                     // SAFETY: `self` is lent for this call.
                     let __slf_h = unsafe { ::hpy_rs::impl_::arg(__ctx, __self) };
-                    let __slf = ::hpy_rs::class::ClassCell::<#ty>::of(&*__slf_h)?.borrow()?;
+                    // SAFETY: a getset's `self` was type-checked by the runtime's descriptor.
+                    let __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::receiver(&*__slf_h) }?.borrow()?;
                     let __v = #value;
                     ::core::mem::drop(__slf);
                     ::hpy_rs::IntoHandle::into_handle(__v, __ctx)
@@ -326,13 +327,15 @@ fn field_getset(
         let msg = format!("cannot delete attribute '{attr_name}'");
         let store = if is_field {
             quote! {
-                let __slf = ::hpy_rs::class::ClassCell::<#ty>::of(&*__slf_h)?.borrow()?;
+                // SAFETY: a getset's `self` was type-checked by the runtime's descriptor.
+                let __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::receiver(&*__slf_h) }?.borrow()?;
                 __slf.#member.set(&*__slf_h, ::core::option::Option::Some(&*__vh));
             }
         } else {
             quote! {
                 let __v: #fty = ::hpy_rs::impl_::extract_arg(&*__vh, #attr_name, "value")?;
-                let mut __slf = ::hpy_rs::class::ClassCell::<#ty>::of(&*__slf_h)?.borrow_mut()?;
+                // SAFETY: a getset's `self` was type-checked by the runtime's descriptor.
+                let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::receiver(&*__slf_h) }?.borrow_mut()?;
                 __slf.#member = __v;
             }
         };

@@ -144,7 +144,7 @@ fn copy_positionals(npos: usize) -> TokenStream {
     let copies = (0..npos).map(|i| {
         quote! {
             // SAFETY: the runtime passes `__nargs` (== npos) valid positional handles.
-            __out[#i] = unsafe { *__args.add(#i) };
+            __out[#i] = unsafe { ::hpy_rs::impl_::arg_at(__args, #i) };
         }
     });
     quote!(#(#copies)*)
@@ -165,6 +165,42 @@ fn fast_or_general(
         } else {
             #general
         }
+    }
+}
+
+/// Tokens binding a `tp_new`'s raw arguments (`__args`, `__nargs`, `__kw`: a dict on CPython, a
+/// tuple of names on PyPy) into `__out` (and `__extra`): exactly the positionals and no keyword
+/// take the unrolled copy, anything else the general binder.
+pub fn bind_new_args(spec: &CallableSpec) -> TokenStream {
+    let n = spec.sig.positional().count() + spec.sig.keyword_only().count();
+    let general = quote! {
+        // SAFETY: arguments as the runtime passed them (dict or kwnames tuple).
+        unsafe { ::hpy_rs::impl_::bind_new(&__DESC, __ctx, __args, __nargs as usize, __kw, &mut __out) }?
+    };
+    if spec.sig.varargs().is_some() || spec.sig.varkw().is_some() {
+        return quote! {
+            let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
+            let __extra = #general;
+        };
+    }
+    let npos = spec.sig.positional().count();
+    let fast = if spec.sig.keyword_only().all(|p| p.default.is_some()) {
+        quote!(__kw.is_null() && __nargs == #npos as isize)
+    } else {
+        quote!(false)
+    };
+    let copy = copy_positionals(npos);
+    // The general binder's result owns the handles it took out of a keyword dict (CPython):
+    // it must live as long as `__out`.
+    quote! {
+        #[allow(unused_mut)]
+        let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
+        let __keep = if #fast {
+            #copy
+            ::core::option::Option::None
+        } else {
+            ::core::option::Option::Some(#general)
+        };
     }
 }
 

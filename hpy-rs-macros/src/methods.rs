@@ -160,10 +160,11 @@ fn recv_tokens(ty: &Type, recv: Recv, raw: &syn::Ident) -> (TokenStream, TokenSt
             };
             (
                 quote! {
-                    // SAFETY: the runtime lends `self` for this call.
+                    // SAFETY: the runtime lends `self` for this call, after checking its type
+                    // (every caller of `recv_tokens` is a method, getset or non-numeric slot).
                     let __slf_h = unsafe { ::hpy_rs::impl_::arg(__ctx, #raw) };
                     #[allow(unused_mut)]
-                    let mut __slf = ::hpy_rs::class::ClassCell::<#ty>::of(&*__slf_h)?.#borrow()?;
+                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::receiver(&*__slf_h) }?.#borrow()?;
                 },
                 deref,
             )
@@ -729,6 +730,7 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
         &mut mods,
         &mut defs,
         &mut counter,
+        &mut errors,
     );
     let frozen_checks = mut_spans.iter().map(|sp| {
         quote::quote_spanned! {*sp=>
@@ -783,7 +785,7 @@ fn gen_new(
 ) -> TokenStream {
     let desc = function::description(spec);
     let (extract, args) = function::extract_args(spec);
-    let np = spec.sig.positional().count() + spec.sig.keyword_only().count();
+    let bind = function::bind_new_args(spec);
     let md = format_ident!("__hpy_m{}", n);
     let o = o();
     let impl_ty = quote!(
@@ -814,9 +816,7 @@ fn gen_new(
                 // SAFETY: the runtime calls tp_new with its context and arguments.
                 unsafe {
                     ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        let mut __out = [::hpy_rs::ffi::HPy::NULL; #np];
-                        // SAFETY: arguments as the runtime passed them (dict or kwnames tuple).
-                        let __extra = unsafe { ::hpy_rs::impl_::bind_new(&__DESC, __ctx, __args, __nargs as usize, __kw, &mut __out) }?;
+                        #bind
                         #extract
                         let __value = <#ty>::#ident(#(#args),*);
                         // SAFETY: the type handle is lent for this call.
@@ -1009,6 +1009,29 @@ fn is_int_type(t: &Type) -> bool {
         .any(|n| utils::type_is(t, n))
 }
 
+/// Which slots an item method (`__getitem__`, `__setitem__`/`__delitem__`) fills, from its key.
+struct ItemKeys {
+    /// The mapping slot (`mp_subscript`/`mp_ass_subscript`): every key but `SeqIndex`.
+    mapping: bool,
+    /// The sequence slot (`sq_item`/`sq_ass_item`) for integer and `SeqIndex` keys: the tokens
+    /// building the key from the slot's `__i: isize`.
+    index: Option<TokenStream>,
+}
+
+impl ItemKeys {
+    fn of(m: &Method) -> ItemKeys {
+        let ty = first_py_type(m);
+        let seq = ty.is_some_and(|t| utils::type_is(t, "SeqIndex"));
+        let index = ty
+            .filter(|t| seq || is_int_type(t))
+            .map(|t| quote!(<#t as ::hpy_rs::class::IndexArg>::from_index(__i)?));
+        ItemKeys {
+            mapping: !seq,
+            index,
+        }
+    }
+}
+
 fn first_py_type(m: &Method) -> Option<&Type> {
     m.rust_args.iter().find_map(|a| match a {
         RustArg::Python { ty, .. } => Some(ty),
@@ -1023,6 +1046,7 @@ fn gen_protocols(
     mods: &mut Vec<TokenStream>,
     defs: &mut Vec<TokenStream>,
     counter: &mut usize,
+    errors: &mut Errors,
 ) {
     let o = o();
     let c = quote!(*mut ::hpy_rs::ffi::HPyContext);
@@ -1146,31 +1170,26 @@ fn gen_protocols(
             defs,
         );
     }
-    // __getitem__: mp_subscript (any key) and, for integer keys, sq_item (iteration protocol).
+    // __getitem__: mp_subscript (any key) and, for integer keys, sq_item (iteration protocol);
+    // a `SeqIndex` key: sq_item only (the runtime normalises the index).
     if let Some(m) = protos.get("__getitem__") {
         let (rc, _) = recv_tokens(ty, m.recv, &raw);
+        let keys = ItemKeys::of(m);
         let key = operand(&quote!(__k), "__getitem__", false);
         let call = call(m, &[quote!(__key)]);
         let ity = quote!(unsafe extern "C" fn(#c, #h, #h) -> #h);
         let sty = quote!(unsafe extern "C" fn(#c, #h, isize) -> #h);
-        let mut sd = vec![slot_def(
-            "mp_subscript",
-            quote!(__impl),
-            ity.clone(),
-            quote!(__tramp),
-            quote!(unsafe extern "C" fn(#o, #o) -> #o),
-        )];
-        if first_py_type(m).is_some_and(is_int_type) {
+        let mut sd = Vec::new();
+        let mut body = TokenStream::new();
+        if keys.mapping {
             sd.push(slot_def(
-                "sq_item",
-                quote!(__impl_i),
-                sty.clone(),
-                quote!(__tramp_i),
-                quote!(unsafe extern "C" fn(#o, isize) -> #o),
+                "mp_subscript",
+                quote!(__impl),
+                ity.clone(),
+                quote!(__tramp),
+                quote!(unsafe extern "C" fn(#o, #o) -> #o),
             ));
-        }
-        push(
-            quote! {
+            body.extend(quote! {
                 unsafe extern "C" fn __impl(__ctx: #c, __self: #h, __key_raw: #h) -> #h {
                     // SAFETY: called by the runtime with its context, `self` and the key.
                     unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
@@ -1181,35 +1200,54 @@ fn gen_protocols(
                         ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
                     }) }
                 }
+                unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o {
+                    // SAFETY: called by CPython; forwards unchanged.
+                    unsafe { ::hpy_rs::impl_::tramp::binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #ity)) }
+                }
+            });
+        }
+        if let Some(index_key) = &keys.index {
+            sd.push(slot_def(
+                "sq_item",
+                quote!(__impl_i),
+                sty.clone(),
+                quote!(__tramp_i),
+                quote!(unsafe extern "C" fn(#o, isize) -> #o),
+            ));
+            body.extend(quote! {
                 unsafe extern "C" fn __impl_i(__ctx: #c, __self: #h, __i: isize) -> #h {
                     // SAFETY: called by the runtime with its context and `self`.
                     unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
                         #rc
-                        let __kh = ::hpy_rs::IntoHandle::into_handle(__i, __ctx)?;
-                        let __k = &__kh;
-                        let __key = #key;
+                        let __key = #index_key;
                         ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
                     }) }
-                }
-                unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o {
-                    // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #ity)) }
                 }
                 unsafe extern "C" fn __tramp_i(a: #o, i: isize) -> #o {
                     // SAFETY: called by CPython; forwards unchanged.
                     unsafe { ::hpy_rs::impl_::tramp::ssizeargfunc(a, i, ::hpy_rs::__hpy_cfunc!(__impl_i, #sty)) }
                 }
-            },
-            sd,
-            defs,
-        );
+            });
+        }
+        push(body, sd, defs);
     }
-    // __setitem__ / __delitem__: mp_ass_subscript (+ sq_ass_item for integer keys).
+    // __setitem__ / __delitem__: mp_ass_subscript (+ sq_ass_item for integer keys; only
+    // sq_ass_item for a `SeqIndex` key).
     let set = protos.get("__setitem__");
     let del = protos.get("__delitem__");
     if set.is_some() || del.is_some() {
         let any = set.or(del).unwrap();
         let (rc, _) = recv_tokens(ty, Recv::Mut.max_of(any.recv), &raw);
+        let keys = ItemKeys::of(any);
+        if let (Some(s), Some(d)) = (set, del) {
+            if ItemKeys::of(s).mapping != ItemKeys::of(d).mapping {
+                errors.err(
+                    first_py_type(d).map_or(d.item.sig.ident.span(), syn::spanned::Spanned::span),
+                    "`__setitem__` and `__delitem__` must both take a `SeqIndex` key or neither \
+                     (they share one slot)",
+                );
+            }
+        }
         let key = operand(&quote!(__k), "__setitem__", false);
         let set_call = match set {
             Some(m) => {
@@ -1238,24 +1276,17 @@ fn gen_protocols(
         };
         let ity = quote!(unsafe extern "C" fn(#c, #h, #h, #h) -> ::core::ffi::c_int);
         let sty = quote!(unsafe extern "C" fn(#c, #h, isize, #h) -> ::core::ffi::c_int);
-        let mut sd = vec![slot_def(
-            "mp_ass_subscript",
-            quote!(__impl),
-            ity.clone(),
-            quote!(__tramp),
-            quote!(unsafe extern "C" fn(#o, #o, #o) -> ::core::ffi::c_int),
-        )];
-        if first_py_type(any).is_some_and(is_int_type) {
+        let mut sd = Vec::new();
+        let mut body = TokenStream::new();
+        if keys.mapping {
             sd.push(slot_def(
-                "sq_ass_item",
-                quote!(__impl_i),
-                sty.clone(),
-                quote!(__tramp_i),
-                quote!(unsafe extern "C" fn(#o, isize, #o) -> ::core::ffi::c_int),
+                "mp_ass_subscript",
+                quote!(__impl),
+                ity.clone(),
+                quote!(__tramp),
+                quote!(unsafe extern "C" fn(#o, #o, #o) -> ::core::ffi::c_int),
             ));
-        }
-        push(
-            quote! {
+            body.extend(quote! {
                 unsafe extern "C" fn __impl(__ctx: #c, __self: #h, __key_raw: #h, __value: #h) -> ::core::ffi::c_int {
                     // SAFETY: called by the runtime with its context, `self`, key and value (NULL: delete).
                     unsafe { ::hpy_rs::impl_::run_status(__ctx, |__ctx| {
@@ -1266,28 +1297,36 @@ fn gen_protocols(
                         if __value.is_null() { #del_call } else { #set_call }
                     }) }
                 }
+                unsafe extern "C" fn __tramp(a: #o, b: #o, v: #o) -> ::core::ffi::c_int {
+                    // SAFETY: called by CPython; forwards unchanged.
+                    unsafe { ::hpy_rs::impl_::tramp::objobjargproc(a, b, v, ::hpy_rs::__hpy_cfunc!(__impl, #ity)) }
+                }
+            });
+        }
+        if let Some(index_key) = &keys.index {
+            sd.push(slot_def(
+                "sq_ass_item",
+                quote!(__impl_i),
+                sty.clone(),
+                quote!(__tramp_i),
+                quote!(unsafe extern "C" fn(#o, isize, #o) -> ::core::ffi::c_int),
+            ));
+            body.extend(quote! {
                 unsafe extern "C" fn __impl_i(__ctx: #c, __self: #h, __i: isize, __value: #h) -> ::core::ffi::c_int {
                     // SAFETY: called by the runtime with its context, `self`, index and value.
                     unsafe { ::hpy_rs::impl_::run_status(__ctx, |__ctx| {
                         #rc
-                        let __kh = ::hpy_rs::IntoHandle::into_handle(__i, __ctx)?;
-                        let __k = &__kh;
-                        let __key = #key;
+                        let __key = #index_key;
                         if __value.is_null() { #del_call } else { #set_call }
                     }) }
-                }
-                unsafe extern "C" fn __tramp(a: #o, b: #o, v: #o) -> ::core::ffi::c_int {
-                    // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::objobjargproc(a, b, v, ::hpy_rs::__hpy_cfunc!(__impl, #ity)) }
                 }
                 unsafe extern "C" fn __tramp_i(a: #o, i: isize, v: #o) -> ::core::ffi::c_int {
                     // SAFETY: called by CPython; forwards unchanged.
                     unsafe { ::hpy_rs::impl_::tramp::ssizeobjargproc(a, i, v, ::hpy_rs::__hpy_cfunc!(__impl_i, #sty)) }
                 }
-            },
-            sd,
-            defs,
-        );
+            });
+        }
+        push(body, sd, defs);
     }
     // __contains__
     if let Some(m) = protos.get("__contains__") {

@@ -43,7 +43,7 @@ pub mod iter;
 mod object;
 mod varargs;
 
-pub use class::{Field, Ref, RefMut};
+pub use class::{Field, Ref, RefMut, SeqIndex};
 pub use conv::{FromHandle, IntoHandle};
 pub use ctx::{BuiltinType, Ctx};
 pub use err::{ExcType, HPyErr, HPyResult};
@@ -59,6 +59,6 @@ pub mod prelude {
     pub use crate::{
         hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module, BuiltinType, CompareOp,
         Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, Ref, RefMut,
-        VarArgs,
+        SeqIndex, VarArgs,
     };
 }

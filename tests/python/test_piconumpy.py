@@ -38,6 +38,34 @@ def test_indexing():
     assert [x for x in a] == [1.0, 2.0, 3.0]
 
 
+class Idx:
+    def __init__(self, i):
+        self.i = i
+
+    def __index__(self):
+        return self.i
+
+
+def test_sequence_index_keys():
+    # `SeqIndex` keys: the runtime converts the key with __index__ and adds len() to a
+    # negative one, like for C sequences; non-integer keys are its TypeError.
+    a = pn.array([1.0, 2.0, 3.0])
+    assert a[True] == 2.0 and a[Idx(-1)] == 3.0
+    a[Idx(-2)] = 7.0
+    assert a.tolist() == [1.0, 7.0, 3.0]
+    for bad in ("x", 1.5, slice(0, 2), None):
+        with pytest.raises(TypeError):
+            a[bad]
+        with pytest.raises(TypeError):
+            a[bad] = 1.0
+    # Beyond a machine integer: CPython raises IndexError, PyPy OverflowError (the runtimes'
+    # own conversion, the same for C extensions).
+    for huge in (2**70, -(2**70)):
+        with pytest.raises((IndexError, OverflowError)):
+            a[huge]
+    assert "__getitem__" in type(a).__dict__ and "__setitem__" in type(a).__dict__
+
+
 def test_setitem():
     a = pn.array([1.0, 2.0])
     a[0] = 5

@@ -25,14 +25,6 @@ mod piconumpy {
     }
 
     impl Array {
-        fn index(&self, i: isize) -> HPyResult<usize> {
-            let n = self.data.len() as isize;
-            let j = if i < 0 { i + n } else { i };
-            if j < 0 || j >= n {
-                return Err(exc::IndexError::new_err("index out of range"));
-            }
-            Ok(j as usize)
-        }
         fn map(&self, f: impl Fn(f64) -> f64) -> Array {
             Array {
                 data: self.data.iter().map(|&x| f(x)).collect(),
@@ -70,13 +62,14 @@ mod piconumpy {
             self.data.len()
         }
 
-        fn __getitem__(&self, i: isize) -> HPyResult<f64> {
-            Ok(self.data[self.index(i)?])
+        /// `a[i]`: a sequence index, so the runtime has already added `len(a)` to a negative one.
+        fn __getitem__(&self, i: SeqIndex) -> HPyResult<f64> {
+            Ok(self.data[i.in_range(self.data.len())?])
         }
 
-        fn __setitem__(&mut self, i: isize, value: f64) -> HPyResult<()> {
-            let j = self.index(i)?;
-            self.data[j] = value;
+        fn __setitem__(&mut self, i: SeqIndex, value: f64) -> HPyResult<()> {
+            let i = i.in_range(self.data.len())?;
+            self.data[i] = value;
             Ok(())
         }
 

@@ -11,10 +11,14 @@ mod cell;
 mod create;
 mod field;
 mod notimpl;
+mod seq_index;
 mod traverse;
 
 pub use cell::{is_instance_of, new_instance, new_instance_of_type, ClassCell, Ref, RefMut};
 pub use create::{add_class, install_static_methods, HPyClass};
 pub use field::Field;
 pub use notimpl::{NotImplemented, OrNotImplemented};
+#[doc(hidden)]
+pub use seq_index::IndexArg;
+pub use seq_index::SeqIndex;
 pub use traverse::{Traverse, Visit};

@@ -17,6 +17,7 @@
 
 mod collections;
 mod numbers;
+pub(crate) use numbers::int_overflow;
 mod text;
 
 use crate::ctx::Ctx;

@@ -53,53 +53,88 @@ fn int_error(ctx: Ctx<'_>) -> HPyErr {
     e
 }
 
-/// Runs `f` on `obj` if it is an `int`, else on `obj.__index__()` (as CPython's converters do),
-/// and checks the error convention. For converters that do not call `__index__` themselves.
-#[inline(always)]
-fn with_index<'py, T: PartialEq + From<i8>>(
-    obj: &Handle<'py>,
-    f: impl Fn(&Handle<'py>) -> T,
-) -> HPyResult<T> {
+/// `obj` itself if it is an `int`, else `obj.__index__()` (TypeError for non-integers), as
+/// CPython's converters do.
+fn index_of<'py>(obj: &Handle<'py>) -> HPyResult<Handle<'py>> {
+    if obj.is_instance_of(BuiltinType::Long) {
+        return Ok(obj.dup());
+    }
     let ctx = obj.ctx();
-    let v = if obj.is_instance_of(BuiltinType::Long) {
-        f(obj)
-    } else {
-        // SAFETY: valid ctx and handle; `HPy_Index` raises TypeError for non-integers.
-        let idx = ctx.owned(unsafe { call::ctx_Index(ctx.as_ptr(), obj.as_raw()) })?;
-        f(&idx)
-    };
-    check_int(ctx, v)
+    // SAFETY: valid ctx and handle; `HPy_Index` raises TypeError for non-integers.
+    ctx.owned(unsafe { call::ctx_Index(ctx.as_ptr(), obj.as_raw()) })
+}
+
+/// `HPyLong_AsInt64_t` (through the CPython fast path when it is on), unchecked: `-1` may
+/// mean an error.
+#[inline(always)]
+fn raw_i64(obj: &Handle<'_>) -> i64 {
+    let ctx = obj.ctx();
+    // SAFETY: valid ctx and handle; raises TypeError for objects without `__index__`.
+    unsafe {
+        match cpython_fast::api(ctx.as_ptr()) {
+            Some(fast) => fast.long_as_i64(obj.as_raw()),
+            None => call::ctx_Long_AsInt64_t(ctx.as_ptr(), obj.as_raw()),
+        }
+    }
 }
 
 /// Extracts an `i64` (`__index__` honoured: `HPyLong_AsInt64_t` calls it on both runtimes, so
 /// there is no separate type check on the hot path).
 #[inline]
 pub(crate) fn extract_i64(obj: &Handle<'_>) -> HPyResult<i64> {
-    let ctx = obj.ctx();
-    // SAFETY: valid ctx and handle; raises TypeError for objects without `__index__`.
-    let v = unsafe {
-        match cpython_fast::api(ctx.as_ptr()) {
-            Some(fast) => fast.long_as_i64(obj.as_raw()),
-            None => call::ctx_Long_AsInt64_t(ctx.as_ptr(), obj.as_raw()),
-        }
-    };
-    check_int(ctx, v)
+    check_int(obj.ctx(), raw_i64(obj))
 }
 
-/// Extracts a `u64` (`__index__` honoured; negative → OverflowError).
+/// CPython's message for a negative int given to an unsigned converter.
+const NEGATIVE_MSG: &str = "can't convert negative int to unsigned";
+
+/// The `OverflowError` for an integer (negative or not) that does not fit the integer type `T`.
+#[cold]
+#[inline(never)]
+pub(crate) fn int_overflow<T>(negative: bool) -> HPyErr {
+    let name = core::any::type_name::<T>();
+    if negative && name.starts_with('u') {
+        return exc::OverflowError::new_err(NEGATIVE_MSG);
+    }
+    let side = if negative { "small" } else { "large" };
+    exc::OverflowError::new_err(format!("Python int too {side} to convert to {name}"))
+}
+
+/// Extracts a `u64` (`__index__` honoured; negative → OverflowError). Values that fit an
+/// `i64` (all but the top half of the range) take the one-call `i64` path.
 #[inline]
 fn extract_u64(obj: &Handle<'_>) -> HPyResult<u64> {
-    let v = with_index(obj, |h| {
-        // SAFETY: valid ctx and handle.
-        let v = unsafe { call::ctx_Long_AsUInt64_t(h.ctx().as_ptr(), h.as_raw()) };
-        // `u64::MAX` is the error value; map it onto the `-1` convention of `with_index`.
-        if v == u64::MAX {
-            -1
-        } else {
-            v as i128
-        }
-    })?;
-    Ok(if v == -1 { u64::MAX } else { v as u64 })
+    let v = raw_i64(obj);
+    if v >= 0 {
+        return Ok(v as u64);
+    }
+    extract_u64_slow(obj, v)
+}
+
+/// The rest of [`extract_u64`]: an error, a negative value, or a value above `i64::MAX`.
+#[cold]
+#[inline(never)]
+fn extract_u64_slow(obj: &Handle<'_>, v: i64) -> HPyResult<u64> {
+    let ctx = obj.ctx();
+    if v != -1 || !ctx.err_occurred() {
+        return Err(exc::OverflowError::new_err(NEGATIVE_MSG));
+    }
+    let e = HPyErr::fetch();
+    if !e.matches(ctx, &exc::OverflowError::type_object(ctx)) {
+        return Err(e);
+    }
+    e.discard(ctx);
+    // Outside the `i64` range: below it, or above it (then maybe a `u64`).
+    let int = index_of(obj)?;
+    if int.compare_bool(&0i64.into_handle(ctx)?, crate::CompareOp::Lt)? {
+        return Err(exc::OverflowError::new_err(NEGATIVE_MSG));
+    }
+    // SAFETY: valid ctx and handle of an int.
+    let v = unsafe { call::ctx_Long_AsUInt64_t(ctx.as_ptr(), int.as_raw()) };
+    if v == u64::MAX && ctx.err_occurred() {
+        return Err(int_error(ctx));
+    }
+    Ok(v)
 }
 
 macro_rules! signed {
@@ -108,13 +143,7 @@ macro_rules! signed {
             #[inline]
             fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
                 let v = extract_i64(obj)?;
-                <$t>::try_from(v).map_err(|_| {
-                    exc::OverflowError::new_err(if v < 0 {
-                        concat!("Python int too small to convert to ", stringify!($t))
-                    } else {
-                        concat!("Python int too large to convert to ", stringify!($t))
-                    })
-                })
+                <$t>::try_from(v).map_err(|_| int_overflow::<$t>(v < 0))
             }
         }
         impl<'py> IntoHandle<'py> for $t {
@@ -132,9 +161,7 @@ macro_rules! unsigned {
             #[inline]
             fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
                 let v = extract_u64(obj)?;
-                <$t>::try_from(v).map_err(|_| {
-                    exc::OverflowError::new_err(concat!("Python int too large to convert to ", stringify!($t)))
-                })
+                <$t>::try_from(v).map_err(|_| int_overflow::<$t>(false))
             }
         }
         impl<'py> IntoHandle<'py> for $t {
@@ -172,8 +199,7 @@ impl<'a, 'py> FromHandle<'a, 'py> for u8 {
     #[inline]
     fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
         let v = extract_u64(obj)?;
-        u8::try_from(v)
-            .map_err(|_| exc::OverflowError::new_err("Python int too large to convert to u8"))
+        u8::try_from(v).map_err(|_| int_overflow::<u8>(false))
     }
 }
 
@@ -195,12 +221,7 @@ macro_rules! wide {
         impl<'a, 'py> FromHandle<'a, 'py> for $t {
             fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
                 let ctx = obj.ctx();
-                let int = if obj.is_instance_of(BuiltinType::Long) {
-                    obj.dup()
-                } else {
-                    // SAFETY: valid ctx and handle.
-                    ctx.owned(unsafe { call::ctx_Index(ctx.as_ptr(), obj.as_raw()) })?
-                };
+                let int = index_of(obj)?;
                 let mask = u64::MAX.into_handle(ctx)?;
                 let sixty_four = 64u64.into_handle(ctx)?;
                 // SAFETY: valid ctx and handles.

@@ -174,7 +174,7 @@ impl FunctionDescription {
     ) -> HPyResult<Option<Handle<'py>>> {
         let np = self.positional.len();
         let n = args.len().min(np);
-        out[..n].copy_from_slice(&args[..n]);
+        copy_handles(&mut out[..n], &args[..n]);
         if args.len() > np {
             if !self.varargs {
                 return Err(self.too_many_positional(args.len()));
@@ -318,7 +318,9 @@ impl FunctionDescription {
         let n = nargs.min(np);
         if n > 0 {
             // SAFETY: the caller guarantees `nargs` (>= n) valid handles.
-            out[..n].copy_from_slice(unsafe { core::slice::from_raw_parts(args, n) });
+            copy_handles(&mut out[..n], unsafe {
+                core::slice::from_raw_parts(args, n)
+            });
         }
         self.missing(out)
     }
@@ -334,5 +336,15 @@ pub fn extract_arg<'a, 'py, T: FromHandle<'a, 'py>>(
     match T::extract(h) {
         Ok(v) => Ok(v),
         Err(e) => Err(e.for_argument(func, arg)),
+    }
+}
+
+/// Copies argument handles one 8-byte load at a time (see [`super::arg_at`]: a vectorised
+/// copy of the runtime's freshly stored array stalls on store forwarding).
+#[inline]
+fn copy_handles(out: &mut [HPy], args: &[HPy]) {
+    for (o, a) in out.iter_mut().zip(args) {
+        // SAFETY: `a` is a valid reference into the argument array.
+        *o = unsafe { super::arg_at(a, 0) };
     }
 }

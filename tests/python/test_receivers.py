@@ -1,0 +1,66 @@
+"""Methods, getters, setters and slots of hpy-rs classes read `self` without a second type
+check: both runtimes check the receiver in their descriptors first. These tests hold the
+runtimes to that, for every descriptor of every class of the example extensions."""
+import pytest
+
+from conftest import load
+
+MODULES = ["classtest", "piconumpy", "vec2", "kiwisolver", "bench"]
+NAMES = {"bench": "hpyrs_bench"}
+
+
+def classes():
+    for name in MODULES:
+        mod = load(name, module=NAMES.get(name))
+        for attr in sorted(dir(mod)):
+            cls = getattr(mod, attr)
+            if isinstance(cls, type) and any(descriptors(cls)):
+                yield pytest.param(cls, id=f"{name}.{attr}")
+
+
+def descriptors(cls):
+    for name, d in sorted(vars(cls).items()):
+        if name in ("__new__", "__doc__", "__module__", "__dict__", "__weakref__"):
+            continue
+        if isinstance(d, (staticmethod, classmethod)) or not hasattr(d, "__get__"):
+            continue
+        yield name, d
+
+
+class Foreign:
+    pass
+
+
+def runtime_refused(e, cls):
+    """The TypeError is the runtime's, not hpy-rs's own re-check (debug builds of the
+    extensions, which these lanes load, repeat the check and would raise "expected <class>,
+    not <type>")."""
+    assert not str(e.value).startswith(f"expected {cls.__name__}"), str(e.value)
+
+
+@pytest.mark.parametrize("cls", list(classes()))
+def test_foreign_self_is_a_type_error(cls):
+    checked = 0
+    for name, d in descriptors(cls):
+        for bad in (Foreign(), 1.5, None):
+            if hasattr(d, "__set__") and not callable(d):
+                # A data descriptor: getset, member or property (`__get__(None, cls)` is the
+                # descriptor itself, not a call).
+                if bad is None:
+                    continue
+                with pytest.raises(TypeError) as e:
+                    d.__get__(bad, type(bad))
+                runtime_refused(e, cls)
+                # (PyPy refuses a read-only member's assignment before the receiver check.)
+                with pytest.raises((TypeError, AttributeError)):
+                    d.__set__(bad, 1.0)
+            elif callable(d):
+                # Any arity: the receiver check comes before the argument count.
+                for extra in range(3):
+                    with pytest.raises(TypeError) as e:
+                        d(bad, *([1.0] * extra))
+                    runtime_refused(e, cls)
+            else:
+                continue
+            checked += 1
+    assert checked > 0
