@@ -125,6 +125,26 @@ def test_float_and_int_extraction():
     assert ct.to_i32(-(2**31)) == -(2**31)
 
 
+def test_unsigned_extraction():
+    for v in (0, 1, 2**63 - 1, 2**63, 2**64 - 1):
+        assert ct.to_u64(v) == v
+    assert ct.to_u64(IntLike()) == 42 and ct.to_u64(True) == 1
+    assert ct.to_u32(2**32 - 1) == 2**32 - 1
+    for neg in (-1, -2, -(2**63), -(2**70)):
+        with pytest.raises(OverflowError, match="can't convert negative int to unsigned"):
+            ct.to_u64(neg)
+        with pytest.raises(OverflowError, match="negative"):
+            ct.to_u32(neg)
+    for big in (2**64, 2**100):
+        with pytest.raises(OverflowError, match="too large"):
+            ct.to_u64(big)
+    with pytest.raises(OverflowError, match="too large to convert to u32"):
+        ct.to_u32(2**32)
+    for bad in (1.0, "1", None):
+        with pytest.raises(TypeError):
+            ct.to_u64(bad)
+
+
 def test_vec_of_floats():
     assert ct.floats([1.0, 2, 3.5]) == [1.0, 2.0, 3.5]
     assert ct.floats((0.5,)) == [0.5]

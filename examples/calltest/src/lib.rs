@@ -53,6 +53,18 @@ mod calltest {
         x
     }
 
+    /// The argument as `u64` (the whole unsigned range).
+    #[hpy_function]
+    fn to_u64(x: u64) -> u64 {
+        x
+    }
+
+    /// The argument as `u32`.
+    #[hpy_function]
+    fn to_u32(x: u32) -> u32 {
+        x
+    }
+
     /// A `Vec<f64>` round trip.
     #[hpy_function]
     fn floats(v: Vec<f64>) -> Vec<f64> {
