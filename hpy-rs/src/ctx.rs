@@ -205,7 +205,12 @@ impl<'py> Ctx<'py> {
     pub fn tuple_from_raw(self, items: &[HPy]) -> HPyResult<Handle<'py>> {
         // SAFETY: valid ctx; the array holds `len` valid handles that the call does not steal.
         self.owned(unsafe {
-            call::ctx_Tuple_FromArray(self.as_ptr(), items.as_ptr(), items.len() as isize)
+            match crate::ffi::cpython_fast::api(self.as_ptr()) {
+                Some(fast) => fast.tuple_from_array(items),
+                None => {
+                    call::ctx_Tuple_FromArray(self.as_ptr(), items.as_ptr(), items.len() as isize)
+                }
+            }
         })
     }
 

@@ -145,6 +145,14 @@ def test_unsigned_extraction():
             ct.to_u64(bad)
 
 
+def test_slices_and_lists():
+    assert ct.primes() == [2, 3, 5, 7, 11] and type(ct.primes()) is list
+    assert ct.magic() == b"\x89HPy"
+    assert ct.words(3) == ["w0", "w1", "w2"] and ct.words(0) == []
+    big = [float(i) for i in range(1000)]
+    assert ct.floats(big) == big
+
+
 def test_vec_of_floats():
     assert ct.floats([1.0, 2, 3.5]) == [1.0, 2.0, 3.5]
     assert ct.floats((0.5,)) == [0.5]

@@ -65,6 +65,28 @@ mod calltest {
         x
     }
 
+    /// The first primes, as a borrowed slice (a `list`).
+    #[hpy_function]
+    fn primes() -> &'static [u32] {
+        &[2, 3, 5, 7, 11]
+    }
+
+    /// A byte slice (a `bytes`).
+    #[hpy_function]
+    fn magic() -> &'static [u8] {
+        b"\x89HPy"
+    }
+
+    /// A list of `n` strings from an iterator that does not know its length up front.
+    #[hpy_function]
+    fn words(n: usize) -> Vec<String> {
+        (0..)
+            .map(|i| format!("w{i}"))
+            .take_while(|w| w.len() < 100)
+            .take(n)
+            .collect()
+    }
+
     /// A `Vec<f64>` round trip.
     #[hpy_function]
     fn floats(v: Vec<f64>) -> Vec<f64> {

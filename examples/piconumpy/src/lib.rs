@@ -54,8 +54,8 @@ mod piconumpy {
         }
 
         /// A new list of the elements as Python floats.
-        fn tolist(&self) -> Vec<f64> {
-            self.data.clone()
+        fn tolist(&self) -> &[f64] {
+            &self.data
         }
 
         fn __len__(&self) -> usize {

@@ -76,50 +76,46 @@ impl<T: HPyClass> ClassCell<T> {
         self.init.set(true);
     }
 
-    fn check_init(&self) -> HPyResult<()> {
-        if self.init.get() {
-            Ok(())
-        } else {
-            Err(exc::RuntimeError::new_err(format!(
-                "{} object is not initialized",
-                T::NAME
-            )))
-        }
-    }
-
     /// A shared borrow; `RuntimeError` while mutably borrowed.
-    #[inline]
+    #[inline(always)]
     pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
-        self.check_init()?;
         let b = self.borrow.get();
-        if b == EXCLUSIVE {
-            return Err(exc::RuntimeError::new_err(format!(
-                "Already mutably borrowed: {}",
-                T::NAME
-            )));
+        if self.init.get() && b != EXCLUSIVE {
+            self.borrow.set(b + 1);
+            Ok(Ref { cell: self })
+        } else {
+            Err(self.borrow_error(false))
         }
-        self.borrow.set(b + 1);
-        Ok(Ref { cell: self })
     }
 
     /// An exclusive borrow; `RuntimeError` while borrowed (and always for a `frozen` class).
-    #[inline]
+    #[inline(always)]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
-        self.check_init()?;
-        if T::FROZEN {
-            return Err(exc::RuntimeError::new_err(format!(
+        if !T::FROZEN && self.init.get() && self.borrow.get() == 0 {
+            self.borrow.set(EXCLUSIVE);
+            Ok(RefMut { cell: self })
+        } else {
+            Err(self.borrow_error(true))
+        }
+    }
+
+    /// Why a borrow was refused (kept out of line: the borrows inline into every method).
+    #[cold]
+    #[inline(never)]
+    fn borrow_error(&self, exclusive: bool) -> HPyErr {
+        let msg = if !self.init.get() {
+            format!("{} object is not initialized", T::NAME)
+        } else if exclusive && T::FROZEN {
+            format!(
                 "{} is frozen: its payload cannot be borrowed mutably",
                 T::NAME
-            )));
-        }
-        if self.borrow.get() != 0 {
-            return Err(exc::RuntimeError::new_err(format!(
-                "Already borrowed: {}",
-                T::NAME
-            )));
-        }
-        self.borrow.set(EXCLUSIVE);
-        Ok(RefMut { cell: self })
+            )
+        } else if exclusive {
+            format!("Already borrowed: {}", T::NAME)
+        } else {
+            format!("Already mutably borrowed: {}", T::NAME)
+        };
+        exc::RuntimeError::new_err(msg)
     }
 
     /// Drops the value (from `tp_destroy`).

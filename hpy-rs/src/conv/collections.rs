@@ -25,18 +25,64 @@ where
     Ok(out)
 }
 
-/// A list from Rust values.
+/// A list from Rust values: filled in place through an `HPyListBuilder` when the number of
+/// items is known up front, appended one by one otherwise.
 pub(crate) fn list_from_iter<'py, T: IntoHandle<'py>>(
     ctx: Ctx<'py>,
     items: impl IntoIterator<Item = T>,
 ) -> HPyResult<Handle<'py>> {
-    let list = ctx.new_list()?;
-    for item in items {
-        let h = item.into_item(ctx)?;
-        // SAFETY: valid ctx and handles (the item is not stolen).
-        ctx.status(unsafe { call::ctx_List_Append(ctx.as_ptr(), list.as_raw(), h.raw()) })?;
+    let items = items.into_iter();
+    match items.size_hint() {
+        (n, Some(m)) if n == m => list_from_exact(ctx, items, n),
+        _ => {
+            let list = ctx.new_list()?;
+            for item in items {
+                let h = item.into_item(ctx)?;
+                // SAFETY: valid ctx and handles (the item is not stolen).
+                ctx.status(unsafe { call::ctx_List_Append(ctx.as_ptr(), list.as_raw(), h.raw()) })?;
+            }
+            Ok(list)
+        }
     }
-    Ok(list)
+}
+
+/// [`list_from_iter`] for exactly `n` items: one allocation, no appends.
+fn list_from_exact<'py, T: IntoHandle<'py>>(
+    ctx: Ctx<'py>,
+    items: impl Iterator<Item = T>,
+    n: usize,
+) -> HPyResult<Handle<'py>> {
+    let c = ctx.as_ptr();
+    // SAFETY: valid ctx; a builder is built or cancelled exactly once below.
+    let builder = unsafe { call::ctx_ListBuilder_New(c, n as isize) };
+    if builder.is_null() {
+        // The list could not be allocated (MemoryError is set).
+        return Err(HPyErr::fetch());
+    }
+    let mut filled = 0;
+    for item in items.take(n) {
+        match item.into_item(ctx) {
+            Ok(h) => {
+                // SAFETY: an index below the builder's size; the item is not stolen.
+                unsafe { call::ctx_ListBuilder_Set(c, builder, filled as isize, h.raw()) };
+                filled += 1;
+            }
+            Err(e) => {
+                // SAFETY: the builder is abandoned here and never used again.
+                unsafe { call::ctx_ListBuilder_Cancel(c, builder) };
+                return Err(e);
+            }
+        }
+    }
+    if filled != n {
+        // SAFETY: as above; an iterator that under-delivered its size hint.
+        unsafe { call::ctx_ListBuilder_Cancel(c, builder) };
+        return Err(exc::SystemError::new_err(
+            "iterator yielded fewer items than it promised",
+        ));
+    }
+    // SAFETY: every index was set; the builder is consumed.
+    ctx.owned(unsafe { call::ctx_ListBuilder_Build(c, builder) })
 }
 
 impl<'a, 'py, T> FromHandle<'a, 'py> for Vec<T>
@@ -53,6 +99,13 @@ impl<'py, T: IntoHandle<'py>> IntoHandle<'py> for Vec<T> {
     #[inline]
     fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         T::vec_into_handle(self, ctx)
+    }
+}
+
+impl<'py, T: IntoHandle<'py> + Clone> IntoHandle<'py> for &[T] {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        T::slice_into_handle(self, ctx)
     }
 }
 

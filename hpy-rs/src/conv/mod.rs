@@ -49,6 +49,15 @@ pub trait IntoHandle<'py>: Sized {
     fn vec_into_handle(v: Vec<Self>, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         collections::list_from_iter(ctx, v)
     }
+
+    /// Converts a `&[Self]` (a `list`; `u8` makes `bytes`).
+    #[doc(hidden)]
+    fn slice_into_handle(s: &[Self], ctx: Ctx<'py>) -> HPyResult<Handle<'py>>
+    where
+        Self: Clone,
+    {
+        collections::list_from_iter(ctx, s.iter().cloned())
+    }
 }
 
 /// A value about to be stored into a new container, see [`IntoHandle::into_item`].

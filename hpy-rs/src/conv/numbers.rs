@@ -211,7 +211,11 @@ impl<'py> IntoHandle<'py> for u8 {
     }
 
     fn vec_into_handle(v: Vec<Self>, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-        v.as_slice().into_handle(ctx)
+        super::text::bytes_from_slice(ctx, &v)
+    }
+
+    fn slice_into_handle(s: &[Self], ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        super::text::bytes_from_slice(ctx, s)
     }
 }
 

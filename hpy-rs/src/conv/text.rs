@@ -143,18 +143,12 @@ impl<'a, 'py> FromHandle<'a, 'py> for &'a [u8] {
     }
 }
 
-impl<'py> IntoHandle<'py> for &[u8] {
-    #[inline]
-    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-        // SAFETY: valid ctx; `self` is `len` readable bytes.
-        ctx.owned(unsafe {
-            call::ctx_Bytes_FromStringAndSize(
-                ctx.as_ptr(),
-                self.as_ptr().cast(),
-                self.len() as isize,
-            )
-        })
-    }
+/// `bytes` from a byte slice (`&[u8]` and `Vec<u8>` convert through this).
+pub(crate) fn bytes_from_slice<'py>(ctx: Ctx<'py>, b: &[u8]) -> HPyResult<Handle<'py>> {
+    // SAFETY: valid ctx; `b` is `len` readable bytes.
+    ctx.owned(unsafe {
+        call::ctx_Bytes_FromStringAndSize(ctx.as_ptr(), b.as_ptr().cast(), b.len() as isize)
+    })
 }
 
 impl<'py> IntoHandle<'py> for Cow<'_, [u8]> {

@@ -45,6 +45,7 @@ pub struct Api {
     long_as_i64: unsafe extern "C" fn(PyObj) -> i64,
     long_from_i64: unsafe extern "C" fn(i64) -> PyObj,
     float_from_f64: unsafe extern "C" fn(f64) -> PyObj,
+    tuple_new: unsafe extern "C" fn(isize) -> PyObj,
     incref: unsafe extern "C" fn(PyObj),
     decref: unsafe extern "C" fn(PyObj),
     /// `_Py_Dealloc`, when reference counts are plain words (see [`Api::inline_refcount`]).
@@ -157,6 +158,28 @@ impl Api {
             let item = *items.add(i as usize);
             self.incref(item);
             Some(handle(item))
+        }
+    }
+
+    /// `HPyTuple_FromArray`: a new tuple of `items` (not stolen), or NULL with an exception.
+    ///
+    /// # Safety
+    /// `items` must be valid handles of the fast context.
+    #[inline(always)]
+    pub unsafe fn tuple_from_array(&self, items: &[HPy]) -> HPy {
+        // SAFETY: `PyTuple_New` returns a tuple with `len` empty slots (checked at init),
+        // which only this function sees until every slot holds a new reference.
+        unsafe {
+            let t = (self.tuple_new)(items.len() as isize);
+            if !t.is_null() {
+                let slots = (t as *mut PyObj).add(3);
+                for (k, &h) in items.iter().enumerate() {
+                    let o = obj(h);
+                    self.incref(o);
+                    *slots.add(k) = o;
+                }
+            }
+            handle(t)
         }
     }
 
@@ -324,6 +347,9 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
             float_from_f64: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64) -> PyObj>(
                 sym(c"PyFloat_FromDouble")?,
             ),
+            tuple_new: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(isize) -> PyObj>(
+                sym(c"PyTuple_New")?,
+            ),
             incref: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(
                 c"Py_IncRef",
             )?),
@@ -391,7 +417,8 @@ unsafe fn probe_layouts(ctx: *mut HPyContext, api: &Api, h_none: HPy) -> bool {
             && item_is(api, l, -1, i)
             && api.seq_item(l, 3).is_none()
             && api.seq_item(t, -3).is_none()
-            && refcount_round_trip(api, f);
+            && refcount_round_trip(api, f)
+            && fast_tuple_round_trip(api, [f, h_none, i]);
         for h in [f, i, t, l] {
             if !h.is_null() {
                 call::ctx_Close(ctx, h);
@@ -428,6 +455,30 @@ unsafe fn refcount_round_trip(api: &Api, h: HPy) -> bool {
 ///
 /// # Safety
 /// `seq` must be a valid handle of the context being validated.
+/// Whether a tuple made by [`Api::tuple_from_array`] is an exact tuple holding `items`, and
+/// each item gained exactly one reference from it (released again with the tuple).
+///
+/// # Safety
+/// `items` must be owned handles of the context being validated.
+unsafe fn fast_tuple_round_trip(api: &Api, items: [HPy; 3]) -> bool {
+    let rc = |h: HPy| obj(h) as *const isize;
+    // SAFETY: live objects; the tuple's references are released by closing it.
+    unsafe {
+        let before: Vec<isize> = items.iter().map(|&h| *rc(h)).collect();
+        let t = api.tuple_from_array(&items);
+        if t.is_null() {
+            return false;
+        }
+        let gained = items.iter().zip(&before).all(|(&h, &b)| *rc(h) == b + 1);
+        let ok = gained
+            && type_of(obj(t)) == api.tuple_type
+            && api.seq_len(t) == Some(3)
+            && (0..3).all(|k| item_is(api, t, k as isize, items[k]));
+        api.close(t);
+        ok && items.iter().zip(&before).all(|(&h, &b)| *rc(h) == b)
+    }
+}
+
 unsafe fn item_is(api: &Api, seq: HPy, i: isize, expected: HPy) -> bool {
     // SAFETY: forwarded from the caller.
     match unsafe { api.seq_item(seq, i) } {
