@@ -79,6 +79,13 @@ impl<T: HPyClass> ClassCell<T> {
     /// A shared borrow; `RuntimeError` while mutably borrowed.
     #[inline(always)]
     pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
+        if T::FROZEN {
+            // Nothing ever borrows a frozen payload mutably: no count to keep.
+            if self.init.get() {
+                return Ok(Ref { cell: self });
+            }
+            return Err(self.borrow_error(false));
+        }
         let b = self.borrow.get();
         if self.init.get() && b != EXCLUSIVE {
             self.borrow.set(b + 1);
@@ -185,7 +192,9 @@ impl<T: HPyClass> Deref for Ref<'_, T> {
 impl<T: HPyClass> Drop for Ref<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.cell.borrow.set(self.cell.borrow.get() - 1);
+        if !T::FROZEN {
+            self.cell.borrow.set(self.cell.borrow.get() - 1);
+        }
     }
 }
 
