@@ -788,22 +788,7 @@ fn gen_new(
     let bind = function::bind_new_args(spec);
     let md = format_ident!("__hpy_m{}", n);
     let o = o();
-    let impl_ty = quote!(
-        unsafe extern "C" fn(
-            *mut ::hpy_rs::ffi::HPyContext,
-            ::hpy_rs::ffi::HPy,
-            *const ::hpy_rs::ffi::HPy,
-            isize,
-            ::hpy_rs::ffi::HPy,
-        ) -> ::hpy_rs::ffi::HPy
-    );
-    let def = slot_def(
-        "tp_new",
-        quote!(__impl),
-        impl_ty.clone(),
-        quote!(__tramp),
-        quote!(unsafe extern "C" fn(#o, #o, #o) -> #o),
-    );
+    let (impl_ty, def) = tp_new_slot();
     defs.push(quote!(#md::def()));
     quote! {
         mod #md {
@@ -834,8 +819,9 @@ fn gen_new(
     }
 }
 
-fn gen_no_new(class_name: &str, defs: &mut Vec<TokenStream>) -> TokenStream {
-    let msg = format!("cannot create '{class_name}' instances");
+/// The impl type of a `tp_new` (`HPyFunc_newfunc`) and its slot def (impl `__impl`,
+/// trampoline `__tramp`).
+fn tp_new_slot() -> (TokenStream, TokenStream) {
     let o = o();
     let impl_ty = quote!(
         unsafe extern "C" fn(
@@ -853,6 +839,13 @@ fn gen_no_new(class_name: &str, defs: &mut Vec<TokenStream>) -> TokenStream {
         quote!(__tramp),
         quote!(unsafe extern "C" fn(#o, #o, #o) -> #o),
     );
+    (impl_ty, def)
+}
+
+fn gen_no_new(class_name: &str, defs: &mut Vec<TokenStream>) -> TokenStream {
+    let msg = format!("cannot create '{class_name}' instances");
+    let o = o();
+    let (impl_ty, def) = tp_new_slot();
     defs.push(quote!(__hpy_no_new::def()));
     quote! {
         mod __hpy_no_new {

@@ -48,16 +48,7 @@ macro_rules! tuple_args {
         }
     )*};
 }
-tuple_args! {
-    1: (A 0)
-    2: (A 0, B 1)
-    3: (A 0, B 1, C 2)
-    4: (A 0, B 1, C 2, D 3)
-    5: (A 0, B 1, C 2, D 3, E 4)
-    6: (A 0, B 1, C 2, D 3, E 4, F 5)
-    7: (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    8: (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-}
+crate::for_tuple_arities!(tuple_args);
 
 /// Rich comparison operators.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

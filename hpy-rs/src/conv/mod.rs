@@ -16,6 +16,25 @@
 //! | [`Handle`], `&Handle` | any object |
 
 mod collections;
+/// Invokes macro `$m` with every tuple arity the conversions support (1 to 8), as
+/// `n: (TypeParam index, …)` lines.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_tuple_arities {
+    ($m:ident) => {
+        $m! {
+            1: (A 0)
+            2: (A 0, B 1)
+            3: (A 0, B 1, C 2)
+            4: (A 0, B 1, C 2, D 3)
+            5: (A 0, B 1, C 2, D 3, E 4)
+            6: (A 0, B 1, C 2, D 3, E 4, F 5)
+            7: (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+            8: (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+        }
+    };
+}
+
 mod numbers;
 pub(crate) use numbers::int_overflow;
 mod text;
