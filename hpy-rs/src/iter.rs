@@ -1,5 +1,5 @@
-//! Iteration over any iterable. HPy 0.9.0 has no iterator slots: lists and tuples are walked by
-//! index, anything else through `iter()` and its bound `__next__`, with `StopIteration` ending
+//! Iteration over any iterable. HPy 0.9.0 has no iterator slots: exact lists and tuples are
+//! walked by index, anything else through `iter()` and its bound `__next__`, with `StopIteration` ending
 //! the loop.
 
 use crate::ctx::Ctx;
@@ -31,12 +31,12 @@ pub struct Iter<'py> {
 impl<'py> Iter<'py> {
     pub(crate) fn new(obj: &Handle<'py>) -> HPyResult<Iter<'py>> {
         let ctx = obj.ctx();
-        let kind = if obj.is_list() || obj.is_tuple() {
+        let kind = if let Some(is_list) = obj.exact_list_or_tuple() {
             let len = obj.len()? as isize;
             Kind::Indexed {
                 seq: obj.dup(),
                 index: 0,
-                is_list: obj.is_list(),
+                is_list,
                 len,
             }
         } else {

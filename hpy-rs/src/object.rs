@@ -420,6 +420,23 @@ impl<'py> Handle<'py> {
         // SAFETY: valid ctx and handle.
         unsafe { call::ctx_Tuple_Check(self.c(), self.as_raw()) != 0 }
     }
+    /// `Some(true)` for an exact `list`, `Some(false)` for an exact `tuple`, `None` for
+    /// anything else (subclasses included: they may override `__iter__`/`__getitem__`).
+    pub(crate) fn exact_list_or_tuple(&self) -> Option<bool> {
+        let ctx = self.ctx();
+        if let Some(fast) = crate::ffi::cpython_fast::api(ctx.as_ptr()) {
+            // SAFETY: a valid handle of the fast context.
+            return unsafe { fast.exact_list_or_tuple(self.as_raw()) };
+        }
+        let ty = self.get_type();
+        if ty.is(&ctx.builtin_type(BuiltinType::List)) {
+            Some(true)
+        } else if ty.is(&ctx.builtin_type(BuiltinType::Tuple)) {
+            Some(false)
+        } else {
+            None
+        }
+    }
     /// Whether this is a `dict`.
     #[inline]
     pub fn is_dict(&self) -> bool {

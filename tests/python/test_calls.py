@@ -153,6 +153,32 @@ def test_slices_and_lists():
     assert ct.floats(big) == big
 
 
+def test_vec_from_sequences():
+    # Exact lists and tuples are read by index; anything else through iteration.
+    assert ct.floats([1, 2.5]) == [1.0, 2.5] and ct.floats((3.0,)) == [3.0] and ct.floats([]) == []
+    assert ct.floats(x / 2 for x in range(3)) == [0.0, 0.5, 1.0]
+
+    class Reversed(list):
+        def __iter__(self):
+            return iter(list(list.__iter__(self))[::-1])
+
+    assert ct.floats(Reversed([1.0, 2.0, 3.0])) == [3.0, 2.0, 1.0]
+    with pytest.raises(TypeError):
+        ct.floats([1.0, "x"])
+    with pytest.raises(TypeError):
+        ct.floats("12")
+
+    lst = [1.0, 2.0, 3.0, 4.0]
+
+    class Shrinks:
+        def __float__(self):
+            del lst[2:]
+            return 9.0
+
+    lst[1] = Shrinks()
+    assert ct.floats(lst) == [1.0, 9.0]
+
+
 def test_vec_of_floats():
     assert ct.floats([1.0, 2, 3.5]) == [1.0, 2.0, 3.5]
     assert ct.floats((0.5,)) == [0.5]

@@ -15,6 +15,9 @@ pub(crate) fn extract_sequence<'py, T>(obj: &Handle<'py>) -> HPyResult<Vec<T>>
 where
     T: for<'b> FromHandle<'b, 'py>,
 {
+    if let Some(out) = extract_exact_sequence(obj) {
+        return out;
+    }
     if obj.is_str() {
         return Err(exc::TypeError::new_err("Can't extract `str` to `Vec`"));
     }
@@ -23,6 +26,30 @@ where
         out.push(T::extract(&item?)?);
     }
     Ok(out)
+}
+
+/// [`extract_sequence`] for an exact `list` or `tuple`: items by index instead of through an
+/// iterator object (half the runtime calls on PyPy; inline reads on CPython's fast path).
+/// Items are read up to the length at the start; a list that an item's conversion shrinks
+/// ends early, as iterating it would (one that grows is read to its first length). `None` for any other object (subclasses included: they
+/// may override `__iter__`).
+fn extract_exact_sequence<'py, T>(obj: &Handle<'py>) -> Option<HPyResult<Vec<T>>>
+where
+    T: for<'b> FromHandle<'b, 'py>,
+{
+    let is_list = obj.exact_list_or_tuple()?;
+    Some((|| {
+        let n = obj.len()?;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            // An item's conversion may have shrunk the list (a tuple cannot change).
+            if is_list && i >= obj.len()? {
+                break;
+            }
+            out.push(T::extract(&obj.get_index(i as isize)?)?);
+        }
+        Ok(out)
+    })())
 }
 
 /// A list from Rust values: filled in place through an `HPyListBuilder` when the number of

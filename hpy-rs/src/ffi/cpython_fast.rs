@@ -132,6 +132,23 @@ impl Api {
         }
     }
 
+    /// `Some(true)` for an exact `list`, `Some(false)` for an exact `tuple`, else `None`.
+    ///
+    /// # Safety
+    /// `h` must be a valid handle of the fast context.
+    #[inline(always)]
+    pub unsafe fn exact_list_or_tuple(&self, h: HPy) -> Option<bool> {
+        // SAFETY: a live object.
+        let t = unsafe { type_of(obj(h)) };
+        if t == self.list_type {
+            Some(true)
+        } else if t == self.tuple_type {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// `h[i]` (a new handle) for an exact `list` or `tuple` and an index in range (negative
     /// indices count from the end, as `HPy_GetItem_i`); `None` otherwise.
     ///
