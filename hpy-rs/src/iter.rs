@@ -8,7 +8,7 @@ use crate::exc;
 use crate::handle::Handle;
 
 enum Kind<'py> {
-    /// A list (length re-read every step: it may change) or a tuple.
+    /// A list (it may change while walked) or a tuple.
     Indexed {
         seq: Handle<'py>,
         index: isize,
@@ -60,7 +60,11 @@ impl<'py> Iterator for Iter<'py> {
                 is_list,
                 len,
             } => {
-                if *is_list {
+                // A list may change while it is walked. Its length is read again only at the
+                // old end (to take in appended items; a length read costs a runtime call), and
+                // an `IndexError` from a list that shrank ends the walk, as Python's own
+                // list iterator does.
+                if *index >= *len && *is_list {
                     match seq.len() {
                         Ok(n) => *len = n as isize,
                         Err(e) => return Some(Err(e)),
@@ -72,7 +76,17 @@ impl<'py> Iterator for Iter<'py> {
                 }
                 let item = seq.get_index(*index);
                 *index += 1;
-                Some(item)
+                match item {
+                    Err(e)
+                        if *is_list
+                            && e.matches(self.ctx, &exc::IndexError::type_object(self.ctx)) =>
+                    {
+                        e.discard(self.ctx);
+                        self.kind = Kind::Done;
+                        None
+                    }
+                    item => Some(item),
+                }
             }
             Kind::Generic { next } => match next.call0() {
                 Ok(item) => Some(Ok(item)),

@@ -89,6 +89,36 @@ def test_sum_floats():
     assert hello.sum_floats({1.5: "a", 2: "b"}) == 3.5
 
 
+def test_sum_floats_list_changing_underfoot():
+    # The list walk matches Python's list iterator: items appended during the walk are
+    # seen, a list that shrinks ends it.
+    lst = [1.0, None, 4.0]
+
+    class Grow:
+        def __float__(self):
+            lst.append(100.0)
+            return 2.0
+
+    lst[1] = Grow()
+    assert hello.sum_floats(lst) == 1.0 + 2.0 + 4.0 + 100.0 == sum(float(x) for x in [1.0, 2.0, 4.0, 100.0])
+
+    lst2 = [1.0, None, 4.0, 8.0]
+
+    class Shrink:
+        def __float__(self):
+            del lst2[1:]
+            return 2.0
+
+    lst2[1] = Shrink()
+    assert hello.sum_floats(lst2) == 3.0
+
+    class MyList(list):
+        def __iter__(self):
+            return iter([10.0])
+
+    assert hello.sum_floats(MyList([1.0, 2.0])) == 10.0
+
+
 def test_sum_floats_errors():
     with pytest.raises(TypeError):
         hello.sum_floats([1, "x"])

@@ -42,11 +42,19 @@ where
         let n = obj.len()?;
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            // An item's conversion may have shrunk the list (a tuple cannot change).
-            if is_list && i >= obj.len()? {
-                break;
-            }
-            out.push(T::extract(&obj.get_index(i as isize)?)?);
+            let item = match obj.get_index(i as isize) {
+                Ok(item) => item,
+                // An item's conversion shrank the list (a tuple cannot change).
+                Err(e)
+                    if is_list
+                        && e.matches(obj.ctx(), &exc::IndexError::type_object(obj.ctx())) =>
+                {
+                    e.discard(obj.ctx());
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            out.push(T::extract(&item)?);
         }
         Ok(out)
     })())
