@@ -365,23 +365,14 @@ fn field_getset(
         );
     }
     let adapters = pypy_adapters(attr_name);
-    quote! {
-        mod #md {
-            use super::*;
-            #items
-            #adapters
-            pub fn def() -> ::hpy_rs::ffi::HPyDef {
-                ::hpy_rs::ffi::HPyDef {
-                    kind: ::hpy_rs::ffi::kind::GetSet,
-                    u: ::hpy_rs::ffi::HPyDefUnion { getset: ::hpy_rs::ffi::HPyGetSet {
-                        name: #name_c, getter_impl: #gi, setter_impl: #si,
-                        getter_cpy_trampoline: #gt, setter_cpy_trampoline: #st,
-                        doc: #doc_c, closure: ::core::ptr::null_mut(),
-                    } },
-                }
-            }
-        }
-    }
+    crate::class::getset_module(crate::class::GetSetParts {
+        md,
+        items,
+        name_c: &name_c,
+        doc_c: &doc_c,
+        fns: [&gi, &si, &gt, &st],
+        adapters: &adapters,
+    })
 }
 
 /// PyPy 7.3.19 ignores a getset setter's error result (the exception surfaces later,
@@ -465,6 +456,46 @@ pub(crate) fn readonly_setter(
             ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, #vp) -> ::core::ffi::c_int)
         ),
     )
+}
+
+/// The parts of one getset definition's generated module.
+pub(crate) struct GetSetParts<'a> {
+    pub md: &'a syn::Ident,
+    pub items: TokenStream,
+    pub name_c: &'a TokenStream,
+    pub doc_c: &'a TokenStream,
+    /// Getter impl, setter impl, getter trampoline, setter trampoline.
+    pub fns: [&'a TokenStream; 4],
+    pub adapters: &'a TokenStream,
+}
+
+/// `mod <md> { <items> <adapters> pub fn def() -> HPyDef }` for a getset.
+pub(crate) fn getset_module(p: GetSetParts<'_>) -> TokenStream {
+    let GetSetParts {
+        md,
+        items,
+        name_c,
+        doc_c,
+        fns: [gi, si, gt, st],
+        adapters,
+    } = p;
+    quote! {
+        mod #md {
+            use super::*;
+            #items
+            #adapters
+            pub fn def() -> ::hpy_rs::ffi::HPyDef {
+                ::hpy_rs::ffi::HPyDef {
+                    kind: ::hpy_rs::ffi::kind::GetSet,
+                    u: ::hpy_rs::ffi::HPyDefUnion { getset: ::hpy_rs::ffi::HPyGetSet {
+                        name: #name_c, getter_impl: #gi, setter_impl: #si,
+                        getter_cpy_trampoline: #gt, setter_cpy_trampoline: #st,
+                        doc: #doc_c, closure: ::core::ptr::null_mut(),
+                    } },
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

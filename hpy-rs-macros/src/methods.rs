@@ -977,23 +977,14 @@ fn gen_getset(
     let doc_c = utils::c_str_or_null(doc.as_deref());
     defs.push(quote!(#md::def()));
     let adapters = crate::class::pypy_adapters(name);
-    quote! {
-        mod #md {
-            use super::*;
-            #items
-            #adapters
-            pub fn def() -> ::hpy_rs::ffi::HPyDef {
-                ::hpy_rs::ffi::HPyDef {
-                    kind: ::hpy_rs::ffi::kind::GetSet,
-                    u: ::hpy_rs::ffi::HPyDefUnion { getset: ::hpy_rs::ffi::HPyGetSet {
-                        name: #name_c, getter_impl: #gi, setter_impl: #si,
-                        getter_cpy_trampoline: #gt, setter_cpy_trampoline: #st,
-                        doc: #doc_c, closure: ::core::ptr::null_mut(),
-                    } },
-                }
-            }
-        }
-    }
+    crate::class::getset_module(crate::class::GetSetParts {
+        md: &md,
+        items,
+        name_c: &name_c,
+        doc_c: &doc_c,
+        fns: [&gi, &si, &gt, &st],
+        adapters: &adapters,
+    })
 }
 
 fn is_int_type(t: &Type) -> bool {

@@ -105,6 +105,15 @@ impl<'py> Iterator for Iter<'py> {
             Kind::Done => None,
         }
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.kind {
+            // A list may still grow or shrink: the current length is only a hint.
+            Kind::Indexed { index, len, .. } => ((*len - *index).max(0) as usize, None),
+            Kind::Generic { .. } => (0, None),
+            Kind::Done => (0, Some(0)),
+        }
+    }
 }
 
 impl core::fmt::Debug for Iter<'_> {

@@ -15,49 +15,17 @@ pub(crate) fn extract_sequence<'py, T>(obj: &Handle<'py>) -> HPyResult<Vec<T>>
 where
     T: for<'b> FromHandle<'b, 'py>,
 {
-    if let Some(out) = extract_exact_sequence(obj) {
-        return out;
-    }
     if obj.is_str() {
         return Err(exc::TypeError::new_err("Can't extract `str` to `Vec`"));
     }
-    let mut out = Vec::new();
-    for item in obj.iter()? {
+    // `Iter` walks exact lists and tuples by index (one length read) and anything else
+    // through its iterator.
+    let items = obj.iter()?;
+    let mut out = Vec::with_capacity(items.size_hint().0);
+    for item in items {
         out.push(T::extract(&item?)?);
     }
     Ok(out)
-}
-
-/// [`extract_sequence`] for an exact `list` or `tuple`: items by index instead of through an
-/// iterator object (half the runtime calls on PyPy; inline reads on CPython's fast path).
-/// Items are read up to the length at the start; a list that an item's conversion shrinks
-/// ends early, as iterating it would (one that grows is read to its first length). `None` for any other object (subclasses included: they
-/// may override `__iter__`).
-fn extract_exact_sequence<'py, T>(obj: &Handle<'py>) -> Option<HPyResult<Vec<T>>>
-where
-    T: for<'b> FromHandle<'b, 'py>,
-{
-    let is_list = obj.exact_list_or_tuple()?;
-    Some((|| {
-        let n = obj.len()?;
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            let item = match obj.get_index(i as isize) {
-                Ok(item) => item,
-                // An item's conversion shrank the list (a tuple cannot change).
-                Err(e)
-                    if is_list
-                        && e.matches(obj.ctx(), &exc::IndexError::type_object(obj.ctx())) =>
-                {
-                    e.discard(obj.ctx());
-                    break;
-                }
-                Err(e) => return Err(e),
-            };
-            out.push(T::extract(&item)?);
-        }
-        Ok(out)
-    })())
 }
 
 /// A list from Rust values: filled in place through an `HPyListBuilder` when the number of
