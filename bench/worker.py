@@ -167,8 +167,12 @@ def main():
                 break
             if dt < target / 4:
                 n *= 2
-        # One calibration measurement on warm code.
-        dt = t.timeit(n)
+        # Calibrate on warm code with the best of three measurements: on PyPy one of them may
+        # catch a major collection or a batch of finalizers, and calibrating on that one would
+        # give this process windows several times shorter (short enough to miss the minor
+        # collections an allocating row pays for, so its rounds would look faster than another
+        # process's).
+        dt = min(t.timeit(n) for _ in range(3))
         numbers[key] = max(1, int(math.ceil(n * target / a.repeat / max(dt, 1e-9))))
         t.timeit(numbers[key])  # settle at the final loop length
 

@@ -1373,7 +1373,7 @@ fn gen_protocols(
                     let __slf_h: &::hpy_rs::Handle<'_> = &*#me;
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
-                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
+                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }?.#borrow()?;
                     let __other = #other_v;
                     return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
                 }
@@ -1563,7 +1563,7 @@ fn gen_protocols(
                     #mod_code
                     // SAFETY: checked to be an instance of this class just above.
                     #[allow(unused_mut)]
-                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }.#borrow()?;
+                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }?.#borrow()?;
                     return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
                 }
             }

@@ -3,7 +3,7 @@ check: both runtimes check the receiver in their descriptors first. These tests 
 runtimes to that, for every descriptor of every class of the example extensions."""
 import pytest
 
-from conftest import load
+from conftest import IMPL, load
 
 MODULES = ["classtest", "piconumpy", "vec2", "kiwisolver", "bench"]
 NAMES = {"bench": "hpyrs_bench"}
@@ -64,3 +64,50 @@ def test_foreign_self_is_a_type_error(cls):
                 continue
             checked += 1
     assert checked > 0
+
+
+def bare_instance(cls):
+    """`object.__new__(cls)`: CPython refuses it for a class with its own `tp_new`; PyPy makes
+    an instance with no payload at all (`HPy_AsStruct_Object` gives NULL)."""
+    try:
+        return object.__new__(cls)
+    except TypeError as e:
+        assert IMPL != "pypy", e
+        assert "is not safe" in str(e), e
+        return None
+
+
+@pytest.mark.parametrize("cls", list(classes()))
+def test_instance_without_payload_raises_instead_of_crashing(cls):
+    obj = bare_instance(cls)
+    if obj is None:
+        return
+    uninit = f"{cls.__name__} object is not initialized"
+    refused = 0
+    for name, d in descriptors(cls):
+        if hasattr(d, "__set__") and not callable(d):
+            calls = [lambda: d.__get__(obj, cls), lambda: d.__set__(obj, 1.0)]
+        elif callable(d):
+            calls = [lambda n=n: d(obj, *([1.0] * n)) for n in range(3)]
+        else:
+            continue
+        for call in calls:
+            try:
+                call()
+            except RuntimeError as e:
+                assert str(e) == uninit, e
+                refused += 1
+            except (TypeError, AttributeError):
+                # Wrong arity, a read-only attribute, or PyPy's own member descriptor
+                # ("non-HPy object").
+                pass
+    # Every class has at least one method or getter that reads the payload.
+    assert refused > 0
+    # Operators reach the payload through the number slots' own type check.
+    for op in (lambda: obj * 2.0, lambda: 2.0 * obj, lambda: obj + obj):
+        try:
+            op()
+        except RuntimeError as e:
+            assert str(e) == uninit, e
+        except TypeError:
+            pass  # the class has no such operator

@@ -8,7 +8,9 @@ mod piconumpy {
     /// A one-dimensional array of floats.
     #[hpy_class(name = "array")]
     pub struct Array {
-        data: Vec<f64>,
+        // A fixed-size array: a boxed slice (pointer and length) rather than a `Vec`, whose
+        // capacity word would make every instance's payload a word bigger.
+        data: Box<[f64]>,
     }
 
     /// A number operand: an int or a float (anything else gives NotImplemented).
@@ -44,7 +46,9 @@ mod piconumpy {
             for i in 0..n {
                 v.push(data.get_index(i as isize)?.extract::<f64>()?);
             }
-            Ok(Array { data: v })
+            Ok(Array {
+                data: v.into_boxed_slice(),
+            })
         }
 
         /// The number of elements.
@@ -107,12 +111,14 @@ mod piconumpy {
     /// An array of `n` elements (contents unspecified: zeros here).
     #[hpy_function]
     fn empty(n: usize) -> Array {
-        Array { data: vec![0.0; n] }
+        zeros(n)
     }
 
     /// An array of `n` zeros.
     #[hpy_function]
     fn zeros(n: usize) -> Array {
-        Array { data: vec![0.0; n] }
+        Array {
+            data: vec![0.0; n].into_boxed_slice(),
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The instance payload and its runtime borrow flag.
+//! The instance payload and its runtime borrow state.
 
 use super::HPyClass;
 use crate::conv::FromHandle;
@@ -11,15 +11,26 @@ use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;
 use core::ops::{Deref, DerefMut};
 
-/// The payload of an instance of class `T`: HPy allocates it zeroed, so `init == false` and
-/// `borrow == 0` until a constructor stores the value.
+/// The payload of an instance of class `T`: one state word, then the value.
+///
+/// The state word says both whether the value is there and how it is borrowed, so an instance
+/// costs one word more than `T` (the runtimes allocate every payload from their heaps: on PyPy
+/// a bigger payload means more frequent major collections):
+///
+/// | `state` | meaning |
+/// |---|---|
+/// | `0` (`UNINIT`) | no value yet: HPy allocates the payload zeroed, so until a constructor stores it |
+/// | `1` (`FREE`) | a value, not borrowed |
+/// | `n ≥ 2` | a value, `n - 1` shared borrows |
+/// | `-1` (`EXCLUSIVE`) | a value, borrowed mutably |
 #[repr(C)]
 pub struct ClassCell<T> {
-    borrow: Cell<isize>,
-    init: Cell<bool>,
+    state: Cell<isize>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
+const UNINIT: isize = 0;
+const FREE: isize = 1;
 const EXCLUSIVE: isize = -1;
 
 impl<T: HPyClass> ClassCell<T> {
@@ -31,19 +42,33 @@ impl<T: HPyClass> ClassCell<T> {
             return Err(HPyErr::wrong_type(T::NAME, obj));
         }
         // SAFETY: `obj` is an instance of `T`'s type, whose payload is a `ClassCell<T>`.
-        Ok(unsafe { Self::of_unchecked(obj) })
+        unsafe { Self::of_unchecked(obj) }
     }
 
     /// The payload of `obj` without a type check.
     ///
+    /// An instance may have no payload at all: PyPy lets `object.__new__(T)` make one (CPython
+    /// refuses: "object.__new__(T) is not safe"), and `HPy_AsStruct_Object` then returns NULL.
+    /// That is the `not initialized` error, not a crash.
+    ///
     /// # Safety
     /// `obj` must be an instance of `T`'s type.
     #[inline(always)]
-    pub unsafe fn of_unchecked<'a>(obj: &'a Handle<'_>) -> &'a ClassCell<T> {
-        // SAFETY: the caller guarantees the type; the payload outlives the handle borrow.
-        unsafe {
-            &*(call::ctx_AsStruct_Object(obj.ctx().as_ptr(), obj.as_raw()) as *const ClassCell<T>)
+    pub unsafe fn of_unchecked<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a ClassCell<T>> {
+        // SAFETY: valid ctx and handle.
+        let p = unsafe { call::ctx_AsStruct_Object(obj.ctx().as_ptr(), obj.as_raw()) };
+        if p.is_null() {
+            return Err(Self::no_payload());
         }
+        // SAFETY: the caller guarantees the type, so a payload is a `ClassCell<T>`; it lives
+        // as long as the object, which the handle borrow keeps alive.
+        Ok(unsafe { &*(p as *const ClassCell<T>) })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn no_payload() -> HPyErr {
+        exc::RuntimeError::new_err(format!("{} object is not initialized", T::NAME))
     }
 
     /// The payload of `self` in a method, getter, setter or non-numeric slot of `T`.
@@ -65,30 +90,31 @@ impl<T: HPyClass> ClassCell<T> {
             return Self::of(obj);
         }
         // SAFETY: the runtime checked the receiver's type (see above).
-        Ok(unsafe { Self::of_unchecked(obj) })
+        unsafe { Self::of_unchecked(obj) }
     }
 
     /// Stores the value of a freshly allocated instance.
     pub(crate) fn init(&self, value: T) {
-        debug_assert!(!self.init.get());
+        debug_assert_eq!(self.state.get(), UNINIT);
         // SAFETY: the instance was just created and nothing else can reach it yet.
         unsafe { (*self.value.get()).write(value) };
-        self.init.set(true);
+        self.state.set(FREE);
     }
 
     /// A shared borrow; `RuntimeError` while mutably borrowed.
     #[inline(always)]
     pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
+        let s = self.state.get();
         if T::FROZEN {
             // Nothing ever borrows a frozen payload mutably: no count to keep.
-            if self.init.get() {
+            if s != UNINIT {
                 return Ok(Ref { cell: self });
             }
             return Err(self.borrow_error(false));
         }
-        let b = self.borrow.get();
-        if self.init.get() && b != EXCLUSIVE {
-            self.borrow.set(b + 1);
+        // One compare covers both refusals: no value (0) and borrowed mutably (-1).
+        if s >= FREE {
+            self.state.set(s + 1);
             Ok(Ref { cell: self })
         } else {
             Err(self.borrow_error(false))
@@ -98,8 +124,8 @@ impl<T: HPyClass> ClassCell<T> {
     /// An exclusive borrow; `RuntimeError` while borrowed (and always for a `frozen` class).
     #[inline(always)]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
-        if !T::FROZEN && self.init.get() && self.borrow.get() == 0 {
-            self.borrow.set(EXCLUSIVE);
+        if !T::FROZEN && self.state.get() == FREE {
+            self.state.set(EXCLUSIVE);
             Ok(RefMut { cell: self })
         } else {
             Err(self.borrow_error(true))
@@ -110,9 +136,10 @@ impl<T: HPyClass> ClassCell<T> {
     #[cold]
     #[inline(never)]
     fn borrow_error(&self, exclusive: bool) -> HPyErr {
-        let msg = if !self.init.get() {
-            format!("{} object is not initialized", T::NAME)
-        } else if exclusive && T::FROZEN {
+        if !self.is_initialized() {
+            return Self::no_payload();
+        }
+        let msg = if exclusive && T::FROZEN {
             format!(
                 "{} is frozen: its payload cannot be borrowed mutably",
                 T::NAME
@@ -130,7 +157,7 @@ impl<T: HPyClass> ClassCell<T> {
     /// # Safety
     /// Called once, when the object is being freed.
     pub(crate) unsafe fn destroy(&self) {
-        if self.init.replace(false) {
+        if self.state.replace(UNINIT) != UNINIT {
             // SAFETY: initialised, and this is the last access.
             unsafe { (*self.value.get()).assume_init_drop() }
         }
@@ -138,19 +165,18 @@ impl<T: HPyClass> ClassCell<T> {
 
     /// A raw pointer to the value, for `tp_traverse` (which may run during a borrow).
     pub(crate) fn value_ptr(&self) -> Option<*const T> {
-        // SAFETY: reading the init flag only.
-        self.init.get().then(|| self.value.get() as *const T)
+        self.is_initialized().then(|| self.value.get() as *const T)
     }
 
     /// Whether a `RefMut` is alive.
     pub fn is_mutably_borrowed(&self) -> bool {
-        self.borrow.get() == EXCLUSIVE
+        self.state.get() == EXCLUSIVE
     }
 
     /// Whether the instance holds a value (false for an instance that was allocated but not
     /// constructed).
     pub fn is_initialized(&self) -> bool {
-        self.init.get()
+        self.state.get() != UNINIT
     }
 }
 
@@ -193,7 +219,7 @@ impl<T: HPyClass> Drop for Ref<'_, T> {
     #[inline]
     fn drop(&mut self) {
         if !T::FROZEN {
-            self.cell.borrow.set(self.cell.borrow.get() - 1);
+            self.cell.state.set(self.cell.state.get() - 1);
         }
     }
 }
@@ -223,7 +249,7 @@ impl<T: HPyClass> DerefMut for RefMut<'_, T> {
 impl<T: HPyClass> Drop for RefMut<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.cell.borrow.set(0);
+        self.cell.state.set(FREE);
     }
 }
 
@@ -260,4 +286,18 @@ pub fn new_instance_of_type<'py, T: HPyClass>(
     let cell = unsafe { &*(data as *const ClassCell<T>) };
     cell.init(value);
     Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClassCell;
+    use core::mem::size_of;
+
+    #[test]
+    fn payload_is_one_word_more_than_the_value() {
+        assert_eq!(size_of::<ClassCell<f64>>(), 2 * size_of::<usize>());
+        assert_eq!(size_of::<ClassCell<(f64, f64)>>(), 3 * size_of::<usize>());
+        assert_eq!(size_of::<ClassCell<Box<[f64]>>>(), 3 * size_of::<usize>());
+        assert_eq!(ClassCell::<f64>::VALUE_OFFSET, size_of::<usize>());
+    }
 }
