@@ -227,6 +227,69 @@ fn operand(h: &TokenStream, name: &str, not_implemented: bool) -> TokenStream {
     }
 }
 
+/// The impl `name` of HPyFunc_O's shape (`self` and one argument, bound to `__o` for
+/// `body`) and its CPython trampoline `tramp`, which forwards through `impl_::tramp::<via>`.
+fn self_arg_impl(name: &str, tramp: &str, via: &str, body: TokenStream) -> TokenStream {
+    let (name, tramp, via) = (
+        format_ident!("{}", name),
+        format_ident!("{}", tramp),
+        format_ident!("{}", via),
+    );
+    let o = o();
+    let c = quote!(*mut ::hpy_rs::ffi::HPyContext);
+    let h = quote!(::hpy_rs::ffi::HPy);
+    quote! {
+        unsafe extern "C" fn #name(__ctx: #c, __self: #h, __o_raw: #h) -> #h {
+            // SAFETY: called by the runtime with its context, `self` and one argument.
+            unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
+                // SAFETY: the argument is lent for this call.
+                let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __o_raw) };
+                #body
+            }) }
+        }
+        unsafe extern "C" fn #tramp(a: #o, b: #o) -> #o {
+            // SAFETY: called by CPython; forwards unchanged.
+            unsafe {
+                ::hpy_rs::impl_::tramp::#via(
+                    a,
+                    b,
+                    ::hpy_rs::__hpy_cfunc!(#name, unsafe extern "C" fn(#c, #h, #h) -> #h),
+                )
+            }
+        }
+    }
+}
+
+/// The branch of a number slot taken when operand `me` is an instance of class `ty`: `m` is
+/// called on its borrowed payload. `before` and `after` run on either side of the borrow
+/// (each slot keeps its own order of operand extraction and borrow, which decides which
+/// error a conflict reports).
+fn instance_side(
+    ty: &Type,
+    m: &Method,
+    me: &TokenStream,
+    before: TokenStream,
+    after: TokenStream,
+    call: TokenStream,
+) -> TokenStream {
+    let borrow = if m.recv == Recv::Mut {
+        quote!(borrow_mut)
+    } else {
+        quote!(borrow)
+    };
+    quote! {
+        if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
+            let __slf_h: &::hpy_rs::Handle<'_> = &*#me;
+            #before
+            // SAFETY: checked to be an instance of this class just above.
+            #[allow(unused_mut)]
+            let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(__slf_h) }?.#borrow()?;
+            #after
+            return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
+        }
+    }
+}
+
 /// Magic methods whose receiver must be `&self`: Python calls them implicitly (hashing,
 /// printing, truth tests, comparisons, `in`), where "already borrowed" errors would surprise.
 const SHARED_ONLY: &[&str] = &[
@@ -1159,7 +1222,7 @@ fn gen_protocols(
     if let Some(m) = protos.get("__getitem__") {
         let (rc, _) = recv_tokens(ty, m.recv, &raw);
         let keys = ItemKeys::of(m);
-        let key = operand(&quote!(__k), "__getitem__", false);
+        let key = operand(&quote!(__o), "__getitem__", false);
         let call = call(m, &[quote!(__key)]);
         let ity = quote!(unsafe extern "C" fn(#c, #h, #h) -> #h);
         let sty = quote!(unsafe extern "C" fn(#c, #h, isize) -> #h);
@@ -1173,22 +1236,16 @@ fn gen_protocols(
                 quote!(__tramp),
                 quote!(unsafe extern "C" fn(#o, #o) -> #o),
             ));
-            body.extend(quote! {
-                unsafe extern "C" fn __impl(__ctx: #c, __self: #h, __key_raw: #h) -> #h {
-                    // SAFETY: called by the runtime with its context, `self` and the key.
-                    unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        #rc
-                        // SAFETY: the key is lent for this call.
-                        let __k = unsafe { ::hpy_rs::impl_::arg(__ctx, __key_raw) };
-                        let __key = #key;
-                        ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
-                    }) }
-                }
-                unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o {
-                    // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #ity)) }
-                }
-            });
+            body.extend(self_arg_impl(
+                "__impl",
+                "__tramp",
+                "binaryfunc",
+                quote! {
+                    #rc
+                    let __key = #key;
+                    ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
+                },
+            ));
         }
         if let Some(index_key) = &keys.index {
             sd.push(slot_def(
@@ -1355,30 +1412,13 @@ fn gen_protocols(
         if f.is_none() && r.is_none() {
             continue;
         }
-        let side = |m: Option<&Method>,
-                    me: TokenStream,
-                    other: TokenStream,
-                    name: &str|
-         -> TokenStream {
-            let Some(m) = m else { return quote!() };
-            let borrow = if m.recv == Recv::Mut {
-                quote!(borrow_mut)
-            } else {
-                quote!(borrow)
+        let side =
+            |m: Option<&Method>, me: TokenStream, other: TokenStream, name: &str| -> TokenStream {
+                let Some(m) = m else { return quote!() };
+                let other_v = operand(&other, name, true);
+                let call = call(m, &[quote!(__other)]);
+                instance_side(ty, m, &me, quote!(), quote!(let __other = #other_v;), call)
             };
-            let other_v = operand(&other, name, true);
-            let call = call(m, &[quote!(__other)]);
-            quote! {
-                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
-                    let __slf_h: &::hpy_rs::Handle<'_> = &*#me;
-                    // SAFETY: checked to be an instance of this class just above.
-                    #[allow(unused_mut)]
-                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }?.#borrow()?;
-                    let __other = #other_v;
-                    return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
-                }
-            }
-        };
         let fwd_code = side(f, quote!(__a), quote!(__b), fwd);
         let refl_code = side(r, quote!(__b), quote!(__a), refl);
         let def = slot_def(
@@ -1396,22 +1436,16 @@ fn gen_protocols(
             let call = call(rm, &[quote!(__other)]);
             let (rc, _) = recv_tokens(ty, rm.recv, &raw);
             let other_v = operand(&quote!(__o), refl, true);
-            extra = quote! {
-                unsafe extern "C" fn __refl(__ctx: #c, __self: #h, __arg: #h) -> #h {
-                    // SAFETY: called by the runtime with its context, `self` and the operand.
-                    unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        #rc
-                        // SAFETY: the operand is lent for this call.
-                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
-                        let __other = #other_v;
-                        ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
-                    }) }
-                }
-                unsafe extern "C" fn __refl_tramp(s: #o, a: #o) -> #o {
-                    // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::o(s, a, ::hpy_rs::__hpy_cfunc!(__refl, #bty)) }
-                }
-            };
+            extra = self_arg_impl(
+                "__refl",
+                "__refl_tramp",
+                "o",
+                quote! {
+                    #rc
+                    let __other = #other_v;
+                    ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
+                },
+            );
             slots.push(reflected_meth_def(&refl_c, &bty));
         }
         push(
@@ -1477,51 +1511,43 @@ fn gen_protocols(
         } else {
             quote!(::hpy_rs::IntoHandle::into_handle(#call, __ctx))
         };
-        let (impl_params, impl_ty, tramp, tramp_ty, tramp_fn, m_arg) = if ternary {
-            (
-                quote!(__ctx: #c, __self: #h, __arg: #h, __marg: #h),
-                tty.clone(),
-                quote!(unsafe extern "C" fn __tramp(a: #o, b: #o, m: #o) -> #o),
-                quote!(unsafe extern "C" fn(#o, #o, #o) -> #o),
-                quote!(ternaryfunc(a, b, m, ::hpy_rs::__hpy_cfunc!(__impl, #tty))),
-                quote! {
-                    // SAFETY: the modulo operand is lent for this call.
-                    let __m = unsafe { ::hpy_rs::impl_::arg(__ctx, __marg) };
-                },
-            )
-        } else {
-            (
-                quote!(__ctx: #c, __self: #h, __arg: #h),
-                bty.clone(),
-                quote!(unsafe extern "C" fn __tramp(a: #o, b: #o) -> #o),
-                quote!(unsafe extern "C" fn(#o, #o) -> #o),
-                quote!(binaryfunc(a, b, ::hpy_rs::__hpy_cfunc!(__impl, #bty))),
-                quote!(),
-            )
+        let body = quote! {
+            let __other = #other_v;
+            #mod_code
+            #rc
+            #finish
         };
-        let def = slot_def(slot, quote!(__impl), impl_ty, quote!(__tramp), tramp_ty);
-        push(
-            quote! {
-                unsafe extern "C" fn __impl(#impl_params) -> #h {
-                    // SAFETY: called by the runtime with its context, `self` and the operand(s).
+        let (code, def) = if ternary {
+            let code = quote! {
+                unsafe extern "C" fn __impl(__ctx: #c, __self: #h, __o_raw: #h, __m_raw: #h) -> #h {
+                    // SAFETY: called by the runtime with its context, `self` and the operands.
                     unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        // SAFETY: the operand is lent for this call.
-                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
-                        #m_arg
-                        let __other = #other_v;
-                        #mod_code
-                        #rc
-                        #finish
+                        // SAFETY: the operands are lent for this call.
+                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __o_raw) };
+                        // SAFETY: as above.
+                        let __m = unsafe { ::hpy_rs::impl_::arg(__ctx, __m_raw) };
+                        #body
                     }) }
                 }
-                #tramp {
+                unsafe extern "C" fn __tramp(a: #o, b: #o, m: #o) -> #o {
                     // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::#tramp_fn }
+                    unsafe { ::hpy_rs::impl_::tramp::ternaryfunc(a, b, m, ::hpy_rs::__hpy_cfunc!(__impl, #tty)) }
                 }
-            },
-            vec![def],
-            defs,
-        );
+            };
+            let tramp_ty = quote!(unsafe extern "C" fn(#o, #o, #o) -> #o);
+            (
+                code,
+                slot_def(slot, quote!(__impl), tty.clone(), quote!(__tramp), tramp_ty),
+            )
+        } else {
+            let code = self_arg_impl("__impl", "__tramp", "binaryfunc", body);
+            let tramp_ty = quote!(unsafe extern "C" fn(#o, #o) -> #o);
+            (
+                code,
+                slot_def(slot, quote!(__impl), bty.clone(), quote!(__tramp), tramp_ty),
+            )
+        };
+        push(code, vec![def], defs);
     }
     // `**`: the ternary `nb_power` slot (`pow(a, b, m)`; `m` is None for `a ** b`), with the
     // reflected `__rpow__` also exposed as a method for PyPy (called there as `b.__rpow__(a)`).
@@ -1534,11 +1560,6 @@ fn gen_protocols(
                     name: &str|
          -> TokenStream {
             let Some(m) = m else { return quote!() };
-            let borrow = if m.recv == Recv::Mut {
-                quote!(borrow_mut)
-            } else {
-                quote!(borrow)
-            };
             let other_v = operand(&other, name, true);
             let (mod_code, vals) = if py_arg_count(m) == 2 {
                 let mod_v = operand(&quote!(__m), name, true);
@@ -1557,16 +1578,11 @@ fn gen_protocols(
                 )
             };
             let call = call(m, &vals);
-            quote! {
-                if ::hpy_rs::class::is_instance_of::<#ty>(&*#me, &__ty) {
-                    let __other = #other_v;
-                    #mod_code
-                    // SAFETY: checked to be an instance of this class just above.
-                    #[allow(unused_mut)]
-                    let mut __slf = unsafe { ::hpy_rs::class::ClassCell::<#ty>::of_unchecked(&*#me) }?.#borrow()?;
-                    return ::hpy_rs::IntoHandle::into_handle(#call, __ctx);
-                }
-            }
+            let before = quote! {
+                let __other = #other_v;
+                #mod_code
+            };
+            instance_side(ty, m, &me, before, quote!(), call)
         };
         let fwd_code = side(pf, quote!(__a), quote!(__b), "__pow__");
         let refl_code = side(pr, quote!(__b), quote!(__a), "__rpow__");
@@ -1590,23 +1606,17 @@ fn gen_protocols(
                 vals.push(quote!(__mod));
             }
             let call = call(rm, &vals);
-            extra = quote! {
-                unsafe extern "C" fn __refl(__ctx: #c, __self: #h, __arg: #h) -> #h {
-                    // SAFETY: called by the runtime with its context, `self` and the operand.
-                    unsafe { ::hpy_rs::impl_::run_handle(__ctx, |__ctx| {
-                        // SAFETY: the operand is lent for this call.
-                        let __o = unsafe { ::hpy_rs::impl_::arg(__ctx, __arg) };
-                        let __other = #other_v;
-                        #mod_code
-                        #rc
-                        ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
-                    }) }
-                }
-                unsafe extern "C" fn __refl_tramp(s: #o, a: #o) -> #o {
-                    // SAFETY: called by CPython; forwards unchanged.
-                    unsafe { ::hpy_rs::impl_::tramp::o(s, a, ::hpy_rs::__hpy_cfunc!(__refl, #bty)) }
-                }
-            };
+            extra = self_arg_impl(
+                "__refl",
+                "__refl_tramp",
+                "o",
+                quote! {
+                    let __other = #other_v;
+                    #mod_code
+                    #rc
+                    ::hpy_rs::IntoHandle::into_handle(#call, __ctx)
+                },
+            );
             slots.push(reflected_meth_def(&refl_c, &bty));
         }
         push(
