@@ -1,5 +1,5 @@
-//! `#[hpy_module] mod name { ... }`: the module definition, its `mod_exec`, and the four
-//! symbols HPy's loader looks up.
+//! `#[hpy_module] mod name { ... }`: the module definition, its `mod_exec`, the four symbols
+//! HPy's loader looks up, and `PyInit_<name>` for the C-API backend.
 
 use crate::exception;
 use crate::utils::{self, Errors};
@@ -100,6 +100,8 @@ pub fn expand(attr: TokenStream, mut item: ItemMod) -> TokenStream {
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let init = format_ident!("HPyInit_{}", name);
+    let py_init = format_ident!("PyInit_{}", name);
+    let name_nul = format!("{name}\0");
 
     let generated: Item = syn::parse_quote! {
         const _: () = {
@@ -164,6 +166,12 @@ pub fn expand(attr: TokenStream, mut item: ItemMod) -> TokenStream {
             #[unsafe(no_mangle)]
             extern "C" fn #init() -> *mut ::hpy_rs::ffi::HPyModuleDef {
                 __HPY_MODULE_DEF.get()
+            }
+            /// The C-API entry point (CPython's and cpyext's extension loaders).
+            #[unsafe(no_mangle)]
+            unsafe extern "C" fn #py_init() -> *mut ::hpy_rs::ffi::cpy_PyObject {
+                // SAFETY: called by the interpreter's import system.
+                unsafe { __hpy::py_init(__HPY_MODULE_DEF.get(), #name_nul) }
             }
         };
     };

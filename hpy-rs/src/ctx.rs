@@ -51,10 +51,17 @@ impl<'py> Ctx<'py> {
             .unwrap_or("?")
     }
 
-    /// Whether the running interpreter is PyPy.
+    /// Whether the running interpreter is PyPy (through its HPy runtime or, on the C-API
+    /// backend, through cpyext).
     #[inline]
     pub fn is_pypy(self) -> bool {
-        ffi::is_pypy()
+        ffi::is_pypy() || crate::backend::capi::is_cpyext()
+    }
+
+    /// The backend this module runs on (see [`crate::backend`]).
+    #[inline]
+    pub fn backend(self) -> crate::backend::Backend {
+        crate::backend::current()
     }
 
     /// Wraps a new (owned) handle returned by the runtime; NULL means a pending exception.

@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backend;
 #[cfg(doctest)]
 mod book_tests;
 pub mod class;

@@ -1,28 +1,31 @@
 """The call path: argument binding fast paths, `VarArgs`, tuple items, and the CPython fast path
-(which must be on exactly in the CPython universal lane and change no behaviour anywhere)."""
+(which must be on exactly in the CPython lanes whose handles are object pointers, the C-API
+backend and HPy universal, and change no behaviour anywhere)."""
 import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import IMPL, MODE, ext_path, load
+from conftest import IMPL, MODE, load
 
 ct = load("calltest")
 
 
-def test_fast_path_only_under_cpython_universal():
-    expected = IMPL == "cpython" and MODE == "universal" and "HPYRS_NO_FAST_PATH" not in os.environ
+FAST = IMPL == "cpython" and MODE in ("capi", "universal")
+
+
+def test_fast_path_only_where_handles_are_object_pointers():
+    expected = FAST and "HPYRS_NO_FAST_PATH" not in os.environ
     assert ct.fast_path_active() is expected
 
 
-@pytest.mark.skipif(IMPL != "cpython" or MODE != "universal", reason="the fast path exists only there")
+@pytest.mark.skipif(not FAST, reason="the fast path exists only on CPython's C-API and universal lanes")
 def test_fast_path_can_be_turned_off():
     code = (
-        "import importlib.util, sys, hpy.universal as hu\n"
-        f"p = {ext_path('calltest')!r}\n"
-        "spec = importlib.util.spec_from_file_location('calltest', p)\n"
-        "m = hu.load('calltest', p, spec, debug=False)\n"
+        f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\n"
+        "import conftest\n"
+        "m = conftest.load_fresh('calltest')\n"
         "print(m.fast_path_active(), m.sum_indexed([1.0, 2, 3.5]), m.item((1, 2, 3), -1))\n"
     )
     env = dict(os.environ, HPYRS_NO_FAST_PATH="1")

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from conftest import load
+from conftest import cycles_collected, load
 
 kiwi = load("kiwisolver")
 Variable = kiwi.Variable
@@ -836,6 +836,7 @@ class Box:
     pass
 
 
+@cycles_collected
 def test_gc_cycle_through_variable_context():
     box = Box()
     v = Variable("v", box)
@@ -846,6 +847,7 @@ def test_gc_cycle_through_variable_context():
     assert ref() is None
 
 
+@cycles_collected
 def test_gc_cycle_through_set_context():
     box = Box()
     v = Variable("v")
@@ -857,6 +859,7 @@ def test_gc_cycle_through_set_context():
     assert ref() is None
 
 
+@cycles_collected
 def test_gc_cycles_through_terms_expressions_constraints():
     box = Box()
     v = Variable("v", box)
@@ -880,6 +883,7 @@ def test_gc_replaced_context_is_released():
     assert isinstance(v.context(), Box)
 
 
+@cycles_collected
 def test_solver_keeps_no_python_objects_alive():
     box = Box()
     v = Variable("v", box)

@@ -73,11 +73,12 @@ impl<T: HPyClass> ClassCell<T> {
 
     /// The payload of `self` in a method, getter, setter or non-numeric slot of `T`.
     ///
-    /// Both runtimes check the receiver before they call such an impl: CPython's method,
+    /// The runtimes check the receiver before they call such an impl: CPython's method,
     /// getset and wrapper descriptors (`descr_check`) and its own slot dispatch through
     /// `Py_TYPE(self)`, and PyPy's `W_ExtensionMethod`/slot wrappers (`isinstance` against the
     /// defining type). Checking again costs a global load, a type check and a close per call
-    /// (two thirds of a `p.norm()` call on PyPy), so only debug builds repeat it.
+    /// (two thirds of a `p.norm()` call on PyPy), so only debug builds repeat it, and PyPy's
+    /// cpyext, whose slot wrappers don't check.
     ///
     /// # Safety
     /// `obj` must be the receiver the runtime passed to an impl registered on `T`'s type by a
@@ -86,7 +87,9 @@ impl<T: HPyClass> ClassCell<T> {
     #[doc(hidden)]
     #[inline(always)]
     pub unsafe fn receiver<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a ClassCell<T>> {
-        if cfg!(debug_assertions) {
+        // PyPy's cpyext calls slot wrappers (`T.__eq__(x, y)`, `T.__hash__(x)`, …) with any
+        // `self`, so there the check is hpy-rs's.
+        if cfg!(debug_assertions) || crate::backend::capi::checks_receivers() {
             return Self::of(obj);
         }
         // SAFETY: the runtime checked the receiver's type (see above).

@@ -4,6 +4,7 @@
 //! then debug) would corrupt offsets.
 
 use super::cell::ClassCell;
+use crate::backend::capi;
 use crate::ctx::Ctx;
 use crate::err::HPyResult;
 use crate::ffi::{self, HPyDef, HPyType_Spec};
@@ -108,6 +109,53 @@ unsafe extern "C" fn traverse_tramp<T: HPyClass>(
     }
 }
 
+/// Releases the fields of a payload (C-API backend: HPy's runtimes do this themselves).
+///
+/// # Safety
+/// `payload` must be the payload of a live (or dying) instance of `T`; interpreter lock held.
+unsafe fn clear_fields<T: HPyClass>(payload: *mut c_void) {
+    if !T::HAS_FIELDS {
+        return;
+    }
+    // SAFETY: the payload of a `T` instance is a `ClassCell<T>`.
+    let cell = unsafe { &*(payload as *const ClassCell<T>) };
+    let Some(value) = cell.value_ptr() else {
+        return;
+    };
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: only the `Field` cells are touched; no `RefMut` exists while an instance is
+        // being cleared (it is unreachable) or deallocated (its count is zero).
+        T::visit_fields(unsafe { &*value }, &mut |f| {
+            // SAFETY: a field of this payload.
+            unsafe { capi::class::clear_field(f) };
+            0
+        })
+    }));
+}
+
+/// `tp_dealloc` of `T` on the C-API backend.
+unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
+    // SAFETY: CPython deallocates an instance of `T`'s type (or a Python subclass).
+    unsafe {
+        capi::class::dealloc(
+            obj,
+            |p| clear_fields::<T>(p),
+            |p| {
+                if core::mem::needs_drop::<T>() {
+                    destroy::<T>(p)
+                }
+            },
+        )
+    }
+}
+
+/// `tp_clear` of `T` on the C-API backend (the cycle collector breaks cycles through fields).
+unsafe extern "C" fn capi_clear<T: HPyClass>(obj: *mut ffi::cpy_PyObject) -> c_int {
+    // SAFETY: CPython clears an unreachable instance of `T`'s type.
+    unsafe { clear_fields::<T>(capi::class::payload(obj)) };
+    0
+}
+
 fn slot_def(slot: c_int, impl_: ffi::HPyCFunction, tramp: *mut c_void) -> HPyDef {
     HPyDef {
         kind: ffi::kind::Slot,
@@ -140,6 +188,18 @@ pub fn add_class<'py, T: HPyClass>(
             Some(unsafe { core::mem::transmute::<_, unsafe extern "C" fn()>(f) }),
             core::ptr::null_mut(),
         ));
+    }
+    if capi::is_active() {
+        // The C-API backend has no HPy runtime to release fields and run the destructor: the
+        // class brings CPython's `tp_dealloc` and `tp_clear`.
+        if core::mem::needs_drop::<T>() || T::HAS_FIELDS {
+            let f: unsafe extern "C" fn(*mut ffi::cpy_PyObject) = capi_dealloc::<T>;
+            defs.push(slot_def(capi::class::TP_DEALLOC, None, f as *mut c_void));
+        }
+        if T::HAS_FIELDS {
+            let f: unsafe extern "C" fn(*mut ffi::cpy_PyObject) -> c_int = capi_clear::<T>;
+            defs.push(slot_def(capi::class::TP_CLEAR, None, f as *mut c_void));
+        }
     }
     let mut flags = ffi::tpflags::DEFAULT;
     if T::HAS_FIELDS {

@@ -1,21 +1,32 @@
-//! The CPython fast path: a self-validating shortcut under CPython's *universal* context only.
+//! The CPython fast path: direct object access on the contexts whose handles are CPython
+//! object pointers, validated on the running interpreter before use.
 //!
-//! Under the context named exactly `"HPy Universal ABI (CPython backend)"`, hpy 0.9.0 (the last
-//! release) encodes a handle as the object's `PyObject*` address plus one. Debug and trace mode
-//! and PyPy use other encodings. When a module is executed under that context, [`init`] checks
-//! the encoding and the few object layouts it relies on *on the running interpreter* (never
-//! assumed from headers), resolves a handful of C-API functions with `dlsym` (the binary keeps no
+//! Two contexts qualify:
+//! - hpy-rs's own C-API context on CPython ([`crate::backend::capi`]), where a handle *is* the
+//!   `PyObject*`;
+//! - the context named exactly `"HPy Universal ABI (CPython backend)"` (hpy 0.9.0, the last
+//!   release), which encodes a handle as the object's address plus one.
+//!
+//! Debug and trace mode, PyPy (HPy or cpyext) and any other context use other encodings or
+//! object layouts. When a module is executed under a qualifying context, [`init`] checks the
+//! encoding and the few object layouts it relies on *on the running interpreter* (never assumed
+//! from headers), resolves a handful of C-API functions with `dlsym` (the binary keeps no
 //! undefined `Py*` symbol), and only if every check passes publishes that context pointer.
 //!
 //! Every accessor takes the context of the current call and answers `None` unless it is that very
-//! context, so debug mode (another context), trace mode and PyPy always take the plain HPy path.
-//! The shortcuts cover exact `list`/`tuple`/`float`/`int` objects only — types whose operations
-//! never run Python code — and behave exactly like the HPy functions they replace.
+//! context, so every other context always takes the plain path. The shortcuts cover exact
+//! `list`/`tuple`/`float`/`int` objects only — types whose operations never run Python code — and
+//! behave exactly like the context functions they replace.
 //!
-//! Layout facts checked at init (stable for every non-debug CPython 3.x build hpy 0.9 supports):
+//! Layout facts checked at init (stable for every non-free-threaded CPython 3.11–3.15 build):
 //! `ob_type` is the second word of an object; `ob_size` the third word of a var-object; a list's
-//! item array pointer is its fourth word; a tuple's items start at its fourth word; a float's
-//! value is its third word.
+//! item array pointer is its fourth word; a tuple's items start at its fourth word (fifth on
+//! 3.14+, after a cached hash); a float's
+//! value is its third word. Reference counts are changed inline except on `Py_REF_DEBUG` builds
+//! (whose total count must stay right): the low 32 bits of `ob_refcnt`, where a negative value
+//! (read as `i32`) marks an immortal object on 3.12+ (never reached on 3.11), exactly as the
+//! interpreter's own `Py_INCREF`/`Py_DECREF`; a count that would reach zero goes through
+//! `Py_DecRef`, which deallocates.
 
 use super::context::{call, id, read_slot};
 use super::{HPy, HPyContext};
@@ -33,11 +44,17 @@ extern "C" {
 /// glibc's `RTLD_DEFAULT`: search the global symbol scope (where the interpreter's are).
 const RTLD_DEFAULT: *mut c_void = core::ptr::null_mut();
 
-/// The exact name of the context the encoding is valid for.
+/// The exact name of hpy 0.9.0's CPython universal context (handles are addresses + 1).
 const UNIVERSAL_CPYTHON: &[u8] = b"HPy Universal ABI (CPython backend)";
 
 /// The validated C-API entry points and type objects.
 pub struct Api {
+    /// What the context adds to an object's address to make its handle (0 or 1).
+    enc: isize,
+    /// Whether reference counts are changed inline (not on `Py_REF_DEBUG` builds).
+    inline_rc: bool,
+    /// The word where a tuple's items start (3; 4 on CPython 3.14+, after the cached hash).
+    tuple_items: usize,
     list_type: usize,
     tuple_type: usize,
     float_type: usize,
@@ -48,8 +65,6 @@ pub struct Api {
     tuple_new: unsafe extern "C" fn(isize) -> PyObj,
     incref: unsafe extern "C" fn(PyObj),
     decref: unsafe extern "C" fn(PyObj),
-    /// `_Py_Dealloc`, when reference counts are plain words (see [`Api::inline_refcount`]).
-    dealloc: Option<unsafe extern "C" fn(PyObj)>,
 }
 
 /// Written once by [`init`] before `FAST_CTX` is published; read only after a `FAST_CTX` match.
@@ -83,20 +98,6 @@ pub fn is_active(ctx: *mut HPyContext) -> bool {
     api(ctx).is_some()
 }
 
-#[inline(always)]
-fn obj(h: HPy) -> PyObj {
-    (h._i - 1) as PyObj
-}
-
-#[inline(always)]
-fn handle(o: PyObj) -> HPy {
-    if o.is_null() {
-        HPy::NULL
-    } else {
-        HPy { _i: o as isize + 1 }
-    }
-}
-
 /// The word at index `i` of object `o`.
 ///
 /// # Safety
@@ -118,13 +119,31 @@ unsafe fn type_of(o: PyObj) -> usize {
 }
 
 impl Api {
+    /// The object of handle `h`.
+    #[inline(always)]
+    fn obj(&self, h: HPy) -> PyObj {
+        (h._i - self.enc) as PyObj
+    }
+
+    /// The handle of object `o` (NULL stays NULL).
+    #[inline(always)]
+    fn handle(&self, o: PyObj) -> HPy {
+        if o.is_null() {
+            HPy::NULL
+        } else {
+            HPy {
+                _i: o as isize + self.enc,
+            }
+        }
+    }
+
     /// `len(h)` for an exact `list` or `tuple`.
     ///
     /// # Safety
     /// `h` must be a valid handle of the fast context.
     #[inline(always)]
     pub unsafe fn seq_len(&self, h: HPy) -> Option<isize> {
-        let o = obj(h);
+        let o = self.obj(h);
         // SAFETY: a live object; var-object layout checked at init.
         unsafe {
             let t = type_of(o);
@@ -139,7 +158,7 @@ impl Api {
     #[inline(always)]
     pub unsafe fn exact_list_or_tuple(&self, h: HPy) -> Option<bool> {
         // SAFETY: a live object.
-        let t = unsafe { type_of(obj(h)) };
+        let t = unsafe { type_of(self.obj(h)) };
         if t == self.list_type {
             Some(true)
         } else if t == self.tuple_type {
@@ -156,14 +175,14 @@ impl Api {
     /// `h` must be a valid handle of the fast context.
     #[inline(always)]
     pub unsafe fn seq_item(&self, h: HPy, i: isize) -> Option<HPy> {
-        let o = obj(h);
+        let o = self.obj(h);
         // SAFETY: a live object; list/tuple layouts checked at init; the index is in range.
         unsafe {
             let t = type_of(o);
             let items: *const PyObj = if t == self.list_type {
                 word(o, 3) as *const PyObj
             } else if t == self.tuple_type {
-                (o as *const PyObj).add(3)
+                (o as *const PyObj).add(self.tuple_items)
             } else {
                 return None;
             };
@@ -174,7 +193,7 @@ impl Api {
             }
             let item = *items.add(i as usize);
             self.incref(item);
-            Some(handle(item))
+            Some(self.handle(item))
         }
     }
 
@@ -189,14 +208,14 @@ impl Api {
         unsafe {
             let t = (self.tuple_new)(items.len() as isize);
             if !t.is_null() {
-                let slots = (t as *mut PyObj).add(3);
+                let slots = (t as *mut PyObj).add(self.tuple_items);
                 for (k, &h) in items.iter().enumerate() {
-                    let o = obj(h);
+                    let o = self.obj(h);
                     self.incref(o);
                     *slots.add(k) = o;
                 }
             }
-            handle(t)
+            self.handle(t)
         }
     }
 
@@ -206,7 +225,7 @@ impl Api {
     /// `h` must be a valid handle of the fast context.
     #[inline(always)]
     pub unsafe fn float_value(&self, h: HPy) -> Option<f64> {
-        let o = obj(h);
+        let o = self.obj(h);
         // SAFETY: a live object; float layout checked at init.
         unsafe { (type_of(o) == self.float_type).then(|| *(o as *const f64).add(2)) }
     }
@@ -218,21 +237,21 @@ impl Api {
     #[inline(always)]
     pub unsafe fn long_as_i64(&self, h: HPy) -> i64 {
         // SAFETY: a live object.
-        unsafe { (self.long_as_i64)(obj(h)) }
+        unsafe { (self.long_as_i64)(self.obj(h)) }
     }
 
     /// `HPyLong_FromInt64_t`.
     #[inline(always)]
     pub fn long_from_i64(&self, v: i64) -> HPy {
         // SAFETY: plain C-API call under the interpreter lock.
-        handle(unsafe { (self.long_from_i64)(v) })
+        self.handle(unsafe { (self.long_from_i64)(v) })
     }
 
     /// `HPyFloat_FromDouble`.
     #[inline(always)]
     pub fn float_from_f64(&self, v: f64) -> HPy {
         // SAFETY: plain C-API call under the interpreter lock.
-        handle(unsafe { (self.float_from_f64)(v) })
+        self.handle(unsafe { (self.float_from_f64)(v) })
     }
 
     /// `Py_INCREF`.
@@ -241,10 +260,14 @@ impl Api {
     /// `o` must be a live object.
     #[inline(always)]
     unsafe fn incref(&self, o: PyObj) {
-        // SAFETY: a live object; a plain refcount word when `dealloc` is set (checked at init).
+        // SAFETY: a live object; the count's layout was checked at init.
         unsafe {
-            if self.dealloc.is_some() {
-                *(o as *mut isize) += 1;
+            if self.inline_rc {
+                let rc = o as *mut u32;
+                let c = *rc;
+                if (c as i32) >= 0 {
+                    *rc = c + 1;
+                }
             } else {
                 (self.incref)(o)
             }
@@ -257,18 +280,21 @@ impl Api {
     /// `o` must be a live object we own a reference to.
     #[inline(always)]
     unsafe fn decref(&self, o: PyObj) {
-        // SAFETY: as for `incref`; `_Py_Dealloc` is what `Py_DECREF` calls at zero.
+        // SAFETY: as for `incref`; the last reference goes through `Py_DecRef`, which
+        // deallocates.
         unsafe {
-            match self.dealloc {
-                Some(dealloc) => {
-                    let rc = o as *mut isize;
-                    *rc -= 1;
-                    if *rc == 0 {
-                        dealloc(o)
-                    }
+            if self.inline_rc {
+                let rc = o as *mut u32;
+                let c = *rc;
+                if (c as i32) < 0 {
+                    return;
                 }
-                None => (self.decref)(o),
+                if c > 1 {
+                    *rc = c - 1;
+                    return;
+                }
             }
+            (self.decref)(o)
         }
     }
 
@@ -279,7 +305,7 @@ impl Api {
     #[inline(always)]
     pub unsafe fn dup(&self, h: HPy) -> HPy {
         // SAFETY: a live object.
-        unsafe { self.incref(obj(h)) };
+        unsafe { self.incref(self.obj(h)) };
         h
     }
 
@@ -290,7 +316,7 @@ impl Api {
     #[inline(always)]
     pub unsafe fn close(&self, h: HPy) {
         // SAFETY: we own one reference.
-        unsafe { self.decref(obj(h)) }
+        unsafe { self.decref(self.obj(h)) }
     }
 }
 
@@ -321,6 +347,21 @@ fn sym(name: &CStr) -> Option<*mut c_void> {
     (!p.is_null()).then_some(p)
 }
 
+/// The handle encoding of `ctx` if it is one of the two qualifying contexts (see the module
+/// docs).
+///
+/// # Safety
+/// `ctx` must be the context of the current call.
+unsafe fn encoding(ctx: *mut HPyContext) -> Option<isize> {
+    use crate::backend::capi;
+    if capi::is_active() {
+        return (!capi::is_cpyext() && ctx == capi::ctx()).then_some(0);
+    }
+    // SAFETY: a valid context has a NUL-terminated name.
+    let name = unsafe { CStr::from_ptr((*ctx).name) };
+    (name.to_bytes() == UNIVERSAL_CPYTHON).then_some(1)
+}
+
 /// Every check the fast path depends on, run against the live interpreter.
 ///
 /// # Safety
@@ -329,18 +370,15 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
     if std::env::var_os("HPYRS_NO_FAST_PATH").is_some() {
         return None;
     }
-    // SAFETY: a valid context has a NUL-terminated name.
-    let name = unsafe { CStr::from_ptr((*ctx).name) };
-    if name.to_bytes() != UNIVERSAL_CPYTHON {
-        return None;
-    }
-    // The handle encoding: `h_None` is `&_Py_NoneStruct + 1`.
+    // SAFETY: forwarded.
+    let enc = unsafe { encoding(ctx) }?;
+    // The handle encoding: `h_None` is `&_Py_NoneStruct + enc`.
     let none = sym(c"_Py_NoneStruct")?;
     // SAFETY: `h_None` is a handle member (ID < 244, same slot on every layout).
     let h_none = HPy {
         _i: unsafe { read_slot(ctx, id::h_None) } as isize,
     };
-    if obj(h_none) != none {
+    if h_none._i - enc != none as isize {
         return None;
     }
     // The object header: `Py_TYPE(None)` is `_PyNone_Type`.
@@ -351,6 +389,13 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
     // SAFETY: the symbols are these C-API functions with these C signatures.
     let api = unsafe {
         Api {
+            enc,
+            inline_rc: inline_refcounts(),
+            tuple_items: if version().is_some_and(|v| v >= 0x030E) {
+                4
+            } else {
+                3
+            },
             list_type: sym(c"PyList_Type")? as usize,
             tuple_type: sym(c"PyTuple_Type")? as usize,
             float_type: sym(c"PyFloat_Type")? as usize,
@@ -373,7 +418,6 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
             decref: core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(
                 c"Py_DecRef",
             )?),
-            dealloc: plain_refcount_dealloc(),
         }
     };
     // SAFETY: valid context of the current call.
@@ -381,21 +425,19 @@ unsafe fn validate(ctx: *mut HPyContext) -> Option<Api> {
     ok.then_some(api)
 }
 
-/// `_Py_Dealloc` if this interpreter's reference counts are plain words that `Py_INCREF` and
-/// `Py_DECREF` just add to and subtract from: CPython 3.8 to 3.11 (3.12 made some objects
-/// immortal with a different rule, so newer versions keep the exported functions). The version
-/// comes from the interpreter's own `Py_Version` (3.11+); without it, the function calls stay.
-fn plain_refcount_dealloc() -> Option<unsafe extern "C" fn(PyObj)> {
+/// Whether this interpreter's reference counts may be changed inline: a CPython 3.11–3.15
+/// build without `Py_REF_DEBUG` (such builds export `_Py_NegativeRefcount` and keep a total
+/// that inline changes would miss). The version comes from the interpreter's own `Py_Version`.
+fn inline_refcounts() -> bool {
+    version().is_some_and(|v| (0x030B..=0x030F).contains(&v))
+        && sym(c"_Py_NegativeRefcount").is_none()
+}
+
+/// `major << 8 | minor` from the interpreter's own `Py_Version` (3.11+).
+fn version() -> Option<u64> {
     let version = sym(c"Py_Version")?;
     // SAFETY: `Py_Version` is a `const unsigned long` (8 bytes on LP64).
-    let v = unsafe { *(version as *const u64) };
-    if v >> 16 != 0x030B {
-        return None;
-    }
-    // SAFETY: `_Py_Dealloc` is `void _Py_Dealloc(PyObject *)`.
-    Some(unsafe {
-        core::mem::transmute::<*mut c_void, unsafe extern "C" fn(PyObj)>(sym(c"_Py_Dealloc")?)
-    })
+    Some(unsafe { *(version as *const u64) } >> 16)
 }
 
 /// Builds a float, an int, a tuple and a list through HPy and checks that the shortcuts read
@@ -422,7 +464,7 @@ unsafe fn probe_layouts(ctx: *mut HPyContext, api: &Api, h_none: HPy) -> bool {
         ok = ok
             && api.float_value(f) == Some(2.5)
             && api.float_value(i).is_none()
-            && type_of(obj(i)) == api.long_type
+            && type_of(api.obj(i)) == api.long_type
             && api.long_as_i64(i) == -123_456_789_012
             && api.seq_len(t) == Some(2)
             && api.seq_len(l) == Some(3)
@@ -454,10 +496,10 @@ unsafe fn probe_layouts(ctx: *mut HPyContext, api: &Api, h_none: HPy) -> bool {
 /// # Safety
 /// `h` must be an owned handle of the context being validated.
 unsafe fn refcount_round_trip(api: &Api, h: HPy) -> bool {
-    if api.dealloc.is_none() {
+    if !api.inline_rc {
         return true;
     }
-    let rc = obj(h) as *const isize;
+    let rc = api.obj(h) as *const isize;
     // SAFETY: a live object; the reference taken by `dup` is released by `close`.
     unsafe {
         let before = *rc;
@@ -478,7 +520,7 @@ unsafe fn refcount_round_trip(api: &Api, h: HPy) -> bool {
 /// # Safety
 /// `items` must be owned handles of the context being validated.
 unsafe fn fast_tuple_round_trip(api: &Api, items: [HPy; 3]) -> bool {
-    let rc = |h: HPy| obj(h) as *const isize;
+    let rc = |h: HPy| api.obj(h) as *const isize;
     // SAFETY: live objects; the tuple's references are released by closing it.
     unsafe {
         let before: Vec<isize> = items.iter().map(|&h| *rc(h)).collect();
@@ -486,9 +528,14 @@ unsafe fn fast_tuple_round_trip(api: &Api, items: [HPy; 3]) -> bool {
         if t.is_null() {
             return false;
         }
-        let gained = items.iter().zip(&before).all(|(&h, &b)| *rc(h) == b + 1);
+        // An immortal object (None on 3.12+) keeps its count.
+        let gain = |b: isize| isize::from((b as u32 as i32) >= 0);
+        let gained = items
+            .iter()
+            .zip(&before)
+            .all(|(&h, &b)| *rc(h) == b + gain(b));
         let ok = gained
-            && type_of(obj(t)) == api.tuple_type
+            && type_of(api.obj(t)) == api.tuple_type
             && api.seq_len(t) == Some(3)
             && (0..3).all(|k| item_is(api, t, k as isize, items[k]));
         api.close(t);

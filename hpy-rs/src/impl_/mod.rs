@@ -9,7 +9,7 @@ pub mod tramp;
 
 pub use crate::ffi;
 pub use args::{extract_arg, FunctionDescription};
-pub use module::{init_global_ctx, module_exec};
+pub use module::{init_global_ctx, module_exec, py_init};
 pub use run::*;
 
 use crate::err::HPyResult;

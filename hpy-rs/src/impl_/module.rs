@@ -17,6 +17,19 @@ pub unsafe fn init_global_ctx(ctx: *mut HPyContext) {
     super::tramp::set_global_ctx(ctx);
 }
 
+/// Body of `PyInit_<name>`: loads the module on the C-API backend (see
+/// [`crate::backend::capi`]). `name` is the module's short name, NUL-terminated.
+///
+/// # Safety
+/// Called by the interpreter's import system with this binary's module definition.
+#[cold]
+pub unsafe fn py_init(def: *mut ffi::HPyModuleDef, name: &'static str) -> *mut ffi::cpy_PyObject {
+    let name = core::ffi::CStr::from_bytes_with_nul(name.as_bytes())
+        .expect("the macro passes a NUL-terminated name");
+    // SAFETY: forwarded.
+    unsafe { crate::backend::capi::module::init_module(def, name) }
+}
+
 /// Body of the module's `HPy_mod_exec` slot: runs the generated initialisation (exceptions,
 /// classes, attributes, then the user's init hook) with panics and errors contained.
 ///
@@ -35,6 +48,7 @@ pub unsafe fn module_exec(
         super::run_status(ctx, |ctx| {
             // SAFETY: the module handle is lent for the duration of mod_exec.
             let m = Borrowed::from_raw(ctx, module);
+            m.setattr("__hpy_backend__", crate::backend::name(ctx))?;
             init(ctx, &m)
         })
     }
