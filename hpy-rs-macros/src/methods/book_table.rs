@@ -18,13 +18,11 @@ pub fn render() -> String {
         "| method | Python | takes | `&mut self` | returns | slot | notes |\n\
          |---|---|---|---|---|---|---|\n",
     );
-    for (i, p) in PROTOCOLS.iter().enumerate() {
+    for p in PROTOCOLS {
         if p.form == Form::Reflected {
             continue;
         }
-        let twin = PROTOCOLS
-            .get(i + 1)
-            .filter(|t| p.form == Form::Binary && t.form == Form::Reflected);
+        let twin = p.reflected();
         let both = |f: fn(&Proto) -> String| match twin {
             Some(t) => format!("{} / {}", f(p), f(t)),
             None => f(p),
@@ -55,7 +53,6 @@ fn takes(p: &Proto) -> String {
     let mut s = String::new();
     for a in args {
         let name = match a {
-            Arg::Modulo => "modulo",
             Arg::Op => "op: CompareOp",
             a => a.name(),
         };

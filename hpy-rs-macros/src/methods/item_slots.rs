@@ -150,7 +150,8 @@ pub fn get_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out) {
 }
 
 /// `self[key] = value` and `del self[key]`: one pair of slots (a NULL value deletes), so both
-/// methods take the same kind of key. A missing one raises CPython's `TypeError`.
+/// methods take the same kind of key. A missing one raises CPython's `TypeError` (whatever
+/// the key).
 pub fn ass_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out, errors: &mut Errors) {
     let (ty, o, c, h) = (class.ty, o(), c(), h());
     let (set_p, set) = member(group, Form::SetItem);
@@ -169,30 +170,42 @@ pub fn ass_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out, errors: &mu
             );
         }
     }
-    let key = operand(&quote!(__k), set_p, Arg::Key);
     let unsupported = |what: &str| {
         let msg = format!("'{}' object does not support item {what}", class.name);
         quote!(::core::result::Result::Err(::hpy_rs::exc::TypeError::new_err(#msg)))
     };
-    let set_call = match set {
-        Some(m) => {
-            let call = call(ty, m, &[quote!(__key), quote!(__val)]);
-            let val = operand(&quote!(__vh), set_p, Arg::Value);
-            quote! {
-                // SAFETY: the value is lent for this call.
-                let __vh = unsafe { ::hpy_rs::impl_::arg(__ctx, __value) };
-                let __val = #val;
-                ::hpy_rs::impl_::Ret::<()>::ret(#call)
+    // The code storing (or, for a NULL value, deleting) the item with key `__key`; with
+    // `mapping`, each method first converts the key from `__k` (so conversion errors name it).
+    let store = |mapping: bool| {
+        let key = |p| {
+            if !mapping {
+                return quote!();
             }
-        }
-        None => unsupported("assignment"),
-    };
-    let del_call = match del {
-        Some(m) => {
-            let call = call(ty, m, &[quote!(__key)]);
-            quote!(::hpy_rs::impl_::Ret::<()>::ret(#call))
-        }
-        None => unsupported("deletion"),
+            let key = operand(&quote!(__k), p, Arg::Key);
+            quote!(let __key = #key;)
+        };
+        let set_call = match set {
+            Some(m) => {
+                let (key, call) = (key(set_p), call(ty, m, &[quote!(__key), quote!(__val)]));
+                let val = operand(&quote!(__vh), set_p, Arg::Value);
+                quote! {
+                    #key
+                    // SAFETY: the value is lent for this call.
+                    let __vh = unsafe { ::hpy_rs::impl_::arg(__ctx, __value) };
+                    let __val = #val;
+                    ::hpy_rs::impl_::Ret::<()>::ret(#call)
+                }
+            }
+            None => unsupported("assignment"),
+        };
+        let del_call = match del {
+            Some(m) => {
+                let (key, call) = (key(del_p), call(ty, m, &[quote!(__key)]));
+                quote!(#key ::hpy_rs::impl_::Ret::<()>::ret(#call))
+            }
+            None => unsupported("deletion"),
+        };
+        quote!(if __value.is_null() { #del_call } else { #set_call })
     };
     let ity = quote!(unsafe extern "C" fn(#c, #h, #h, #h) -> ::core::ffi::c_int);
     let mut defs = Vec::new();
@@ -200,6 +213,7 @@ pub fn ass_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out, errors: &mu
     for (fill, index_key) in keys.filled(set_p.fills) {
         let tramp = tramp_fn(fill);
         let Some(index_key) = index_key else {
+            let store = store(true);
             let tty = quote!(unsafe extern "C" fn(#o, #o, #o) -> ::core::ffi::c_int);
             defs.push(impl_slot(fill.slot.name, ity.clone(), tty));
             body.extend(quote! {
@@ -209,8 +223,7 @@ pub fn ass_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out, errors: &mu
                         #rc
                         // SAFETY: the key is lent for this call.
                         let __k = unsafe { ::hpy_rs::impl_::arg(__ctx, __key_raw) };
-                        let __key = #key;
-                        if __value.is_null() { #del_call } else { #set_call }
+                        #store
                     }) }
                 }
                 unsafe extern "C" fn __tramp(a: #o, b: #o, v: #o) -> ::core::ffi::c_int {
@@ -220,8 +233,7 @@ pub fn ass_item(class: &Class<'_>, group: &Group<'_>, out: &mut Out, errors: &mu
             });
             continue;
         };
-        let store = quote!(if __value.is_null() { #del_call } else { #set_call });
-        let (code, def) = index_slot(fill, true, &rc, index_key, store);
+        let (code, def) = index_slot(fill, true, &rc, index_key, store(false));
         body.extend(code);
         defs.push(def);
     }

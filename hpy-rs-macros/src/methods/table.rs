@@ -19,7 +19,9 @@
 /// `Py_<name>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot {
+    /// E.g. `nb_add`.
     pub name: &'static str,
+    /// E.g. 7.
     pub number: u16,
 }
 
@@ -72,20 +74,10 @@ macro_rules! funcs {
         }
     };
 }
-funcs!(
-    reprfunc,
-    unaryfunc,
-    lenfunc,
-    inquiry,
-    hashfunc,
-    binaryfunc,
-    ternaryfunc,
-    ssizeargfunc,
-    objobjargproc,
-    ssizeobjargproc,
-    objobjproc,
-    richcmpfunc,
-);
+funcs! {
+    reprfunc, unaryfunc, lenfunc, inquiry, hashfunc, binaryfunc, ternaryfunc, ssizeargfunc,
+    objobjargproc, ssizeobjargproc, objobjproc, richcmpfunc,
+}
 
 /// Which keys of an item method a slot serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,7 +94,9 @@ pub enum Keys {
 #[derive(Clone, Copy, Debug)]
 pub struct Fill {
     pub slot: Slot,
+    /// The shape of the impl filling it.
     pub func: Func,
+    /// For an item slot, the keys it serves.
     pub keys: Keys,
 }
 
@@ -167,7 +161,8 @@ impl Arg {
         match self {
             Arg::Key => "key",
             Arg::Value => "value",
-            Arg::Other | Arg::Modulo => "other",
+            Arg::Other => "other",
+            Arg::Modulo => "modulo",
             Arg::Op => "op",
         }
     }
@@ -218,17 +213,22 @@ pub enum ErrorMode {
 pub struct Proto {
     /// The Python name (also the Rust method's).
     pub name: &'static str,
+    /// What it becomes, which picks its emitter.
     pub form: Form,
     /// The HPy slots it fills, in order; none for an ordinary method.
     pub fills: &'static [Fill],
-    /// Where a C-API backend differs: the CPython slot it fills directly. HPy 0.9 has no such
-    /// slot, so hpy-rs defines an ordinary method, which CPython's type creation turns into
-    /// the slot (`impl_::class_fixups`) and PyPy looks up by name.
+    /// Where a C-API backend differs: the CPython slot it can fill directly. Under HPy,
+    /// hpy-rs defines an ordinary method instead (HPy 0.9 has no `tp_iter`/`tp_iternext`,
+    /// and hpy-rs does not use its `tp_call`), which CPython's type creation turns into the
+    /// slot (`impl_::class_fixups` re-sets it) and PyPy looks up by name.
     pub capi: Option<Slot>,
     /// Its parameters besides `self` (and an optional `ctx: Ctx`); `None`: any signature.
     pub args: Option<&'static [Arg]>,
+    /// The receivers it accepts.
     pub receiver: Receiver,
+    /// How its result converts.
     pub ret: Ret,
+    /// What an argument that does not convert does.
     pub errors: ErrorMode,
     /// The Python operation, for the book (markdown).
     #[cfg_attr(not(test), allow(dead_code))] // read by the book's rendering, a test
@@ -294,6 +294,16 @@ impl Proto {
     /// Whether the entry takes an optional modulo (a ternary slot).
     pub fn ternary(&self) -> bool {
         self.args.is_some_and(|a| a.contains(&Arg::Modulo))
+    }
+
+    /// Its reflected twin (`__rop__` of a binary `__op__`): the next entry, filling the same
+    /// slot. (Generation takes it from the run it shares; the book's rendering reads this.)
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn reflected(&self) -> Option<&'static Proto> {
+        let i = PROTOCOLS.iter().position(|p| p.name == self.name)?;
+        PROTOCOLS
+            .get(i + 1)
+            .filter(|t| self.form == Form::Binary && t.form == Form::Reflected)
     }
 
     /// The CPython slots a C-API backend fills for this entry.

@@ -149,12 +149,19 @@ fn entries_are_consistent() {
         if let Some(args) = p.args {
             assert!(!args[..args.len().saturating_sub(1)].contains(&Arg::Modulo));
         }
-        // A reflected twin converts its operands and borrows like its forward entry.
+        // Every binary operator has a reflected twin, which converts its operands and
+        // borrows like it.
         if p.form == Form::Reflected {
             let f = &PROTOCOLS[i - 1];
-            assert_eq!(f.form, Form::Binary, "{}", p.name);
+            assert!(std::ptr::eq(f.reflected().expect("a forward entry"), p));
             assert!(f.args == p.args && f.receiver == p.receiver && f.errors == p.errors);
         }
+        assert_eq!(
+            p.form == Form::Binary,
+            p.reflected().is_some(),
+            "{}",
+            p.name
+        );
     }
 }
 
