@@ -318,14 +318,14 @@ pub fn expand(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
                 };
                 match proto {
                     Some(p) if p.form != Form::Method => {
-                        let problem = check_protocol_receiver(p, &m, is_slf)
-                            .map_err(|e| (ident.span(), e))
-                            .and_then(|()| check_arity(p, &m).map_err(|e| (ident.span(), e)))
-                            .and_then(|()| {
-                                check_shared(p, &m)
-                                    .map_err(|e| (self_span.unwrap_or(ident.span()), e))
-                            });
-                        if let Err((span, msg)) = problem {
+                        // The first problem, at the method's name or its `self`.
+                        let checks = [
+                            (ident.span(), check_protocol_receiver(p, &m, is_slf)),
+                            (ident.span(), check_arity(p, &m)),
+                            (self_span.unwrap_or(ident.span()), check_shared(p, &m)),
+                        ];
+                        let first = checks.into_iter().find_map(|(sp, r)| Some((sp, r.err()?)));
+                        if let Some((span, msg)) = first {
                             errors.err(span, msg);
                             continue;
                         }
