@@ -195,7 +195,7 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
             }
             _ => {
                 mods.push(field_getset(
-                    &ty, &member, fty, &attr_name, fa.get, fa.set, &md, doc_c, name_c,
+                    &ty, &member, fty, &attr_name, fa.get, fa.set, &md, doc_c,
                 ));
                 pypy_props.push(quote!(#md::pypy_defs()));
                 prop_names.push(attr_name.clone());
@@ -276,7 +276,6 @@ fn field_getset(
     set: bool,
     md: &syn::Ident,
     doc_c: TokenStream,
-    name_c: TokenStream,
 ) -> TokenStream {
     let o = quote!(*mut ::hpy_rs::ffi::cpy_PyObject);
     let c = quote!(*mut ::hpy_rs::ffi::HPyContext);
@@ -364,15 +363,7 @@ fn field_getset(
             ::hpy_rs::__hpy_tramp!(__set_tramp, unsafe extern "C" fn(#o, #o, #vp) -> ::core::ffi::c_int)
         );
     }
-    let adapters = pypy_adapters(attr_name);
-    crate::class::getset_module(crate::class::GetSetParts {
-        md,
-        items,
-        name_c: &name_c,
-        doc_c: &doc_c,
-        fns: [&gi, &si, &gt, &st],
-        adapters: &adapters,
-    })
+    getset_module(md, items, attr_name, &doc_c, [&gi, &si, &gt, &st])
 }
 
 /// PyPy 7.3.19 ignores a getset setter's error result (the exception surfaces later,
@@ -458,27 +449,18 @@ pub(crate) fn readonly_setter(
     )
 }
 
-/// The parts of one getset definition's generated module.
-pub(crate) struct GetSetParts<'a> {
-    pub md: &'a syn::Ident,
-    pub items: TokenStream,
-    pub name_c: &'a TokenStream,
-    pub doc_c: &'a TokenStream,
-    /// Getter impl, setter impl, getter trampoline, setter trampoline.
-    pub fns: [&'a TokenStream; 4],
-    pub adapters: &'a TokenStream,
-}
-
-/// `mod <md> { <items> <adapters> pub fn def() -> HPyDef }` for a getset.
-pub(crate) fn getset_module(p: GetSetParts<'_>) -> TokenStream {
-    let GetSetParts {
-        md,
-        items,
-        name_c,
-        doc_c,
-        fns: [gi, si, gt, st],
-        adapters,
-    } = p;
+/// `mod <md> { <items> <PyPy adapters> pub fn def() -> HPyDef }` for the getset `name`;
+/// `fns` are its getter impl, setter impl, getter trampoline and setter trampoline.
+pub(crate) fn getset_module(
+    md: &syn::Ident,
+    items: TokenStream,
+    name: &str,
+    doc_c: &TokenStream,
+    fns: [&TokenStream; 4],
+) -> TokenStream {
+    let [gi, si, gt, st] = fns;
+    let name_c = crate::utils::c_str(name);
+    let adapters = pypy_adapters(name);
     quote! {
         mod #md {
             use super::*;

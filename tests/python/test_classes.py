@@ -203,8 +203,13 @@ def test_mapping():
         t["zz"]
     with pytest.raises(KeyError):
         del t["zz"]
-    with pytest.raises(TypeError):
+    # A key that does not convert is reported for the method Python called.
+    with pytest.raises(TypeError, match=r"__setitem__\(\) argument 'key' must be str, not int"):
         t[1] = 2
+    with pytest.raises(TypeError, match=r"__delitem__\(\) argument 'key' must be str, not int"):
+        del t[1]
+    with pytest.raises(TypeError, match=r"__getitem__\(\) argument 'key' must be str, not int"):
+        t[1]
     with pytest.raises(TypeError):
         t["x"] = "y"
 

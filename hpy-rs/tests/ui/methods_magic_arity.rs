@@ -21,6 +21,23 @@ mod m {
             let _ = i;
         }
         fn __frobnicate__(&self) {}
+        // A typo of a protocol method: the nearest one is suggested.
+        fn __lenn__(&self) -> usize {
+            0
+        }
+        // Python's initialiser: the constructor is a #[new] method.
+        fn __init__(&mut self) {
+            self.x = 0.0;
+        }
+        // A slot method takes `&self`; `slf` alone is for ordinary methods.
+        fn __pos__(slf: &Handle<'_>) -> f64 {
+            let _ = slf;
+            0.0
+        }
+        // The iterator methods say how many arguments they got.
+        fn __next__(&mut self, n: i64) -> Option<i64> {
+            Some(n)
+        }
     }
 }
 
