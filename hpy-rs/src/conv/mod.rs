@@ -37,7 +37,9 @@ macro_rules! for_tuple_arities {
 
 mod numbers;
 pub(crate) use numbers::int_overflow;
+mod path;
 mod text;
+mod time;
 
 use crate::ctx::Ctx;
 use crate::err::HPyResult;
