@@ -79,9 +79,15 @@ impl<'py> AttrName<'py> for &'static Interned {
     fn with_name<R>(
         self,
         ctx: Ctx<'py>,
-        _by_str: impl FnOnce(*const c_char) -> R,
+        by_str: impl FnOnce(*const c_char) -> R,
         by_obj: impl FnOnce(HPy) -> R,
     ) -> HPyResult<R> {
+        // On PyPy, loading the global and closing the loaded handle are two more transitions
+        // into the runtime than its `*_s` functions, which make the name cheaply: there the
+        // NUL-terminated text is passed as is (measured by `bench/intern.py`).
+        if crate::ffi::is_pypy() {
+            return Ok(by_str(self.text.as_ptr().cast()));
+        }
         let name = self.get(ctx)?;
         Ok(by_obj(name.as_raw()))
     }
@@ -91,19 +97,32 @@ impl<'py> AttrName<'py> for &'static Interned {
 /// [`Global`]: what [`intern!`] expands to. Reusing it skips encoding the name into a new
 /// `str` on every attribute access or dict lookup.
 pub struct Interned {
+    /// The name followed by one NUL.
     text: &'static str,
     global: Global,
 }
 
 impl core::fmt::Debug for Interned {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Interned({:?})", self.text)
+        write!(f, "Interned({:?})", self.as_str())
     }
 }
 
 impl Interned {
-    /// A name not made yet (it is created on first use).
-    pub const fn new(text: &'static str) -> Interned {
+    /// A name not made yet, from its text followed by one NUL (what [`intern!`] passes).
+    /// Text without the final NUL, or with another NUL, fails to compile in a `static`.
+    #[doc(hidden)]
+    pub const fn from_nul_terminated(text: &'static str) -> Interned {
+        let b = text.as_bytes();
+        assert!(
+            !b.is_empty() && b[b.len() - 1] == 0,
+            "an interned name is NUL-terminated"
+        );
+        let mut i = 0;
+        while i + 1 < b.len() {
+            assert!(b[i] != 0, "an interned name cannot contain NUL");
+            i += 1;
+        }
         Interned {
             text,
             global: Global::new(),
@@ -111,15 +130,15 @@ impl Interned {
     }
 
     /// The text.
-    pub const fn as_str(&self) -> &'static str {
-        self.text
+    pub fn as_str(&self) -> &'static str {
+        &self.text[..self.text.len() - 1]
     }
 
     /// A handle to the `str` object, made (and interned) on first use.
     #[inline]
     pub fn get<'py>(&'static self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
         self.global.get_or_init(ctx, || {
-            let s = ctx.new_str(self.text)?;
+            let s = ctx.new_str(self.as_str())?;
             ctx.import("sys")?.call_method("intern", (s,))
         })
     }
@@ -135,8 +154,10 @@ impl<'py> crate::IntoHandle<'py> for &'static Interned {
 /// A cached, interned Python `str` for a name used on a hot path, like PyO3's `intern!`:
 /// `obj.getattr(intern!(ctx, "x"))`, `d.get_item(intern!(ctx, "key"))`. The string is made on
 /// first use and kept for the life of the process; every later use costs one load of it
-/// instead of encoding the name into a new `str`. It goes wherever a name ([`AttrName`]) or a
-/// value ([`IntoHandle`](crate::IntoHandle)) is taken.
+/// instead of encoding the name into a new `str` (on PyPy, whose runtime makes names from C
+/// strings cheaply, attribute access passes the static text instead). It goes wherever a name
+/// ([`AttrName`]) or a value ([`IntoHandle`](crate::IntoHandle)) is taken. The name must be a
+/// string literal without NUL.
 ///
 /// ```
 /// use hpy_rs::prelude::*;
@@ -147,9 +168,10 @@ impl<'py> crate::IntoHandle<'py> for &'static Interned {
 /// ```
 #[macro_export]
 macro_rules! intern {
-    ($ctx:expr, $text:expr) => {{
+    ($ctx:expr, $text:literal) => {{
         let _: $crate::Ctx<'_> = $ctx;
-        static INTERNED: $crate::Interned = $crate::Interned::new($text);
+        static INTERNED: $crate::Interned =
+            $crate::Interned::from_nul_terminated(::core::concat!($text, "\0"));
         &INTERNED
     }};
 }
