@@ -38,6 +38,14 @@ def test_greet_lone_surrogate_raises_like_cpython():
     assert hello.greet("\U0001F600") == "Hello, \U0001F600!"
 
 
+def test_keyword_names_with_lone_surrogates():
+    # Such a name can be no parameter's: CPython's error, or an entry of **kwargs.
+    with pytest.raises(TypeError) as info:
+        hello.add(1, **{"\ud800": 2})
+    assert str(info.value) == "add() got an unexpected keyword argument '\ud800'"
+    assert hello.call(lambda **k: k, **{"\ud800": 2, "b": 3}) == {"\ud800": 2, "b": 3}
+
+
 def test_greet_wrong_type():
     with pytest.raises(TypeError, match=r"greet\(\) argument 'name' must be str, not int"):
         hello.greet(5)

@@ -917,3 +917,8 @@ def test_variable_name_with_lone_surrogate_is_refused():
     s = kiwi.Solver()
     s.addConstraint(v >= 1)
     assert "x\U0001F600" in s.dumps()
+
+
+def test_constructor_keyword_with_lone_surrogate():
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        kiwi.Variable(**{"\ud800": "x"})
