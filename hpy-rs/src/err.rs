@@ -52,6 +52,9 @@ struct Lazy {
     msg: Cow<'static, str>,
     /// For a failed conversion: (expected type, actual type name), reworded per argument.
     downcast: Option<(Cow<'static, str>, String)>,
+    /// Constructor arguments and attributes, for exceptions that are more than a message
+    /// (`OSError(errno, strerror, filename)`, `UnicodeDecodeError`'s five arguments).
+    value: Option<Box<crate::err_value::Value>>,
 }
 
 impl HPyErr {
@@ -70,6 +73,7 @@ impl HPyErr {
                 ty,
                 msg: msg.into(),
                 downcast: None,
+                value: None,
             })),
         }
     }
@@ -84,6 +88,7 @@ impl HPyErr {
                 ty: ExcType::Builtin(crate::ffi::id::h_TypeError),
                 msg: format!("expected {expected}, not {actual}").into(),
                 downcast: Some((expected, actual)),
+                value: None,
             })),
         }
     }
@@ -93,6 +98,22 @@ impl HPyErr {
         // SAFETY: valid ctx and handles; SetObject does not steal them.
         unsafe { call::ctx_Err_SetObject(ty.ctx().as_ptr(), ty.as_raw(), value.as_raw()) };
         HPyErr::fetch()
+    }
+
+    /// A lazy error raised as `ty(*args)` with attributes set afterwards.
+    pub(crate) fn with_value(
+        ty: ExcType,
+        msg: impl Into<Cow<'static, str>>,
+        value: crate::err_value::Value,
+    ) -> HPyErr {
+        HPyErr {
+            state: State::Lazy(Box::new(Lazy {
+                ty,
+                msg: msg.into(),
+                downcast: None,
+                value: Some(Box::new(value)),
+            })),
+        }
     }
 
     /// Whether this error is an exception pending in the interpreter.
@@ -121,11 +142,15 @@ impl HPyErr {
                 call::ctx_Err_ExceptionMatches(ctx.as_ptr(), ty.as_raw()) != 0
             },
             State::Lazy(l) => {
-                let mine = l.ty.load(ctx);
+                // An exception built from arguments may be a subclass of its class (OSError
+                // picks one from the errno): ask the instance.
+                let mine = match &l.value {
+                    None => Ok(l.ty.load(ctx)),
+                    Some(v) => v.instantiate(ctx, l.ty).map(|e| e.get_type()),
+                };
                 // issubclass(mine, ty), written without the shifted Type_IsSubtype slot so it
                 // works on both layouts and with tuples.
-                ctx.builtin("issubclass")
-                    .and_then(|f| f.call((mine, ty.dup())))
+                mine.and_then(|mine| ctx.builtin("issubclass")?.call((mine, ty.dup())))
                     .and_then(|r| r.is_true())
                     .unwrap_or_else(|e| {
                         e.discard(ctx);
@@ -139,12 +164,19 @@ impl HPyErr {
     pub fn restore(self, ctx: Ctx<'_>) {
         match self.state {
             State::Pending => {}
-            State::Lazy(l) => {
-                let ty = l.ty.load(ctx);
-                let msg = crate::impl_::cstring_lossy(&l.msg);
-                // SAFETY: valid ctx, handle and NUL-terminated message.
-                unsafe { call::ctx_Err_SetString(ctx.as_ptr(), ty.as_raw(), msg.as_ptr()) }
-            }
+            State::Lazy(l) => match &l.value {
+                None => {
+                    let ty = l.ty.load(ctx);
+                    let msg = crate::impl_::cstring_lossy(&l.msg);
+                    // SAFETY: valid ctx, handle and NUL-terminated message.
+                    unsafe { call::ctx_Err_SetString(ctx.as_ptr(), ty.as_raw(), msg.as_ptr()) }
+                }
+                // If building the exception fails, that failure is what gets raised.
+                Some(v) => match v.instantiate(ctx, l.ty) {
+                    Ok(e) => drop(HPyErr::with_object(&e.get_type(), &e)),
+                    Err(e) => e.restore(ctx),
+                },
+            },
         }
     }
 
@@ -183,29 +215,5 @@ impl core::fmt::Display for HPyErr {
             State::Pending => f.write_str("<pending Python exception>"),
             State::Lazy(l) => f.write_str(&l.msg),
         }
-    }
-}
-
-impl From<std::str::Utf8Error> for HPyErr {
-    fn from(e: std::str::Utf8Error) -> Self {
-        crate::exc::UnicodeError::new_err(e.to_string())
-    }
-}
-
-impl From<std::ffi::NulError> for HPyErr {
-    fn from(_: std::ffi::NulError) -> Self {
-        crate::exc::ValueError::new_err("embedded null character")
-    }
-}
-
-impl From<core::num::TryFromIntError> for HPyErr {
-    fn from(_: core::num::TryFromIntError) -> Self {
-        crate::exc::OverflowError::new_err("out of range integral type conversion attempted")
-    }
-}
-
-impl From<std::io::Error> for HPyErr {
-    fn from(e: std::io::Error) -> Self {
-        crate::exc::OSError::new_err(e.to_string())
     }
 }

@@ -57,6 +57,32 @@ impl Global {
         ctx.owned(h).ok()
     }
 
+    /// The stored object, or, on first use, the one `init` makes (then stored for the next
+    /// calls). An error from `init` is returned and nothing is stored, so a later call tries
+    /// again.
+    ///
+    /// ```
+    /// # use hpy_rs::prelude::*;
+    /// static DECIMAL: Global = Global::new();
+    ///
+    /// fn decimal_class<'py>(ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+    ///     DECIMAL.get_or_init(ctx, || ctx.import("decimal")?.getattr("Decimal"))
+    /// }
+    /// ```
+    #[inline]
+    pub fn get_or_init<'py>(
+        &'static self,
+        ctx: Ctx<'py>,
+        init: impl FnOnce() -> crate::HPyResult<Handle<'py>>,
+    ) -> crate::HPyResult<Handle<'py>> {
+        if let Some(h) = self.get(ctx) {
+            return Ok(h);
+        }
+        let h = init()?;
+        self.set(&h);
+        Ok(h)
+    }
+
     /// Whether something was stored.
     pub fn is_set(&'static self) -> bool {
         // SAFETY: reading the static under the interpreter lock.

@@ -34,14 +34,17 @@ pub mod class;
 pub mod conv;
 mod ctx;
 pub mod err;
+mod err_value;
 pub mod exc;
 pub mod ffi;
 mod global;
 mod handle;
 #[doc(hidden)]
 pub mod impl_;
+mod intern;
 pub mod iter;
 mod object;
+mod std_errors;
 mod varargs;
 
 pub use class::{Field, Ref, RefMut, SeqIndex};
@@ -51,15 +54,18 @@ pub use err::{ExcType, HPyErr, HPyResult};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_rs_macros::{hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module};
+pub use intern::{AttrName, Interned};
 pub use object::{CompareOp, IntoArgs};
+pub use std_errors::IoResultExt;
 pub use varargs::VarArgs;
 
 /// Everything a module author usually needs.
 pub mod prelude {
     pub use crate::exc;
+    pub use crate::intern;
     pub use crate::{
         hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module, BuiltinType, CompareOp,
-        Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, Ref, RefMut,
-        SeqIndex, VarArgs,
+        Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, IoResultExt, Ref,
+        RefMut, SeqIndex, VarArgs,
     };
 }

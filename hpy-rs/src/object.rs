@@ -6,7 +6,6 @@ use crate::ctx::{BuiltinType, Ctx};
 use crate::err::{HPyErr, HPyResult};
 use crate::ffi::{call, HPy};
 use crate::handle::Handle;
-use crate::impl_::with_cstr;
 
 /// Positional arguments for [`Handle::call`]: a tuple of up to 8 convertible values, a slice of
 /// handles, or `()`.
@@ -99,38 +98,50 @@ impl<'py> Handle<'py> {
         T::extract(self)
     }
 
-    /// `self.name`
-    pub fn getattr(&self, name: &str) -> HPyResult<Handle<'py>> {
-        // SAFETY: valid ctx, handle and NUL-terminated name.
-        let raw = with_cstr(name, |n| unsafe {
-            call::ctx_GetAttr_s(self.c(), self.as_raw(), n)
-        })?;
+    /// `self.name`, with `name` a `&str` or a `str` object such as an [`intern!`](crate::intern)
+    /// name (see [`AttrName`](crate::AttrName)).
+    pub fn getattr(&self, name: impl crate::AttrName<'py>) -> HPyResult<Handle<'py>> {
+        let raw = name.with_name(
+            self.ctx(),
+            // SAFETY: valid ctx, handle and NUL-terminated name.
+            |n| unsafe { call::ctx_GetAttr_s(self.c(), self.as_raw(), n) },
+            // SAFETY: valid ctx and handles.
+            |n| unsafe { call::ctx_GetAttr(self.c(), self.as_raw(), n) },
+        )?;
         self.ctx().owned(raw)
     }
 
-    /// `self.<name>` with the name given as a Python string.
+    /// `self.<name>` with the name given as a Python string (the same as [`Handle::getattr`]).
     pub fn getattr_obj(&self, name: &Handle<'py>) -> HPyResult<Handle<'py>> {
-        // SAFETY: valid ctx and handles.
-        self.ctx()
-            .owned(unsafe { call::ctx_GetAttr(self.c(), self.as_raw(), name.as_raw()) })
+        self.getattr(name)
     }
 
     /// `hasattr(self, name)`
-    pub fn hasattr(&self, name: &str) -> HPyResult<bool> {
-        // SAFETY: valid ctx, handle and NUL-terminated name.
-        let r = with_cstr(name, |n| unsafe {
-            call::ctx_HasAttr_s(self.c(), self.as_raw(), n)
-        })?;
+    pub fn hasattr(&self, name: impl crate::AttrName<'py>) -> HPyResult<bool> {
+        let r = name.with_name(
+            self.ctx(),
+            // SAFETY: valid ctx, handle and NUL-terminated name.
+            |n| unsafe { call::ctx_HasAttr_s(self.c(), self.as_raw(), n) },
+            // SAFETY: valid ctx and handles.
+            |n| unsafe { call::ctx_HasAttr(self.c(), self.as_raw(), n) },
+        )?;
         Ok(r == 1)
     }
 
     /// `self.name = value`
-    pub fn setattr(&self, name: &str, value: impl IntoHandle<'py>) -> HPyResult<()> {
+    pub fn setattr(
+        &self,
+        name: impl crate::AttrName<'py>,
+        value: impl IntoHandle<'py>,
+    ) -> HPyResult<()> {
         let v = value.into_handle(self.ctx())?;
-        // SAFETY: valid ctx, handles and NUL-terminated name.
-        let rc = with_cstr(name, |n| unsafe {
-            call::ctx_SetAttr_s(self.c(), self.as_raw(), n, v.as_raw())
-        })?;
+        let rc = name.with_name(
+            self.ctx(),
+            // SAFETY: valid ctx, handles and NUL-terminated name.
+            |n| unsafe { call::ctx_SetAttr_s(self.c(), self.as_raw(), n, v.as_raw()) },
+            // SAFETY: valid ctx and handles.
+            |n| unsafe { call::ctx_SetAttr(self.c(), self.as_raw(), n, v.as_raw()) },
+        )?;
         self.ctx().status(rc)
     }
 
@@ -195,12 +206,16 @@ impl<'py> Handle<'py> {
     }
 
     /// `self.name(*args)`
-    pub fn call_method(&self, name: &str, args: impl IntoArgs<'py>) -> HPyResult<Handle<'py>> {
+    pub fn call_method(
+        &self,
+        name: impl crate::AttrName<'py>,
+        args: impl IntoArgs<'py>,
+    ) -> HPyResult<Handle<'py>> {
         self.getattr(name)?.call(args)
     }
 
     /// `self.name()`
-    pub fn call_method0(&self, name: &str) -> HPyResult<Handle<'py>> {
+    pub fn call_method0(&self, name: impl crate::AttrName<'py>) -> HPyResult<Handle<'py>> {
         self.getattr(name)?.call(())
     }
 

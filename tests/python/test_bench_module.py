@@ -146,3 +146,15 @@ def test_point_attributes_are_read_only():
 def test_point_many():
     pts = [hb.Point(float(i), 0.0) for i in range(1000)]
     assert sum(p.norm() for p in pts) == sum(range(1000))
+
+
+@pytest.mark.parametrize("f", ["getattr_str", "getattr_interned"])
+def test_getattr_loops(f):
+    class O:
+        x = 7
+
+    g = getattr(hb, f)
+    assert g(O(), 1) == 7
+    assert g(O(), 100) == 7
+    with pytest.raises(AttributeError):
+        g(object(), 3)

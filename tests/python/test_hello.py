@@ -25,6 +25,27 @@ def test_greet():
     assert hello.greet("a\0b") == "Hello, a\0b!"
 
 
+def test_greet_lone_surrogate_raises_like_cpython():
+    # PyPy's runtime hands over such text as bytes that are not UTF-8; it must raise the
+    # UnicodeEncodeError CPython raises, on every runtime.
+    for s in ["\ud800", "ab\udfff"]:
+        with pytest.raises(UnicodeEncodeError) as info:
+            hello.greet(s)
+        try:
+            s.encode()
+        except UnicodeEncodeError as expected:
+            assert info.value.args == expected.args
+    assert hello.greet("\U0001F600") == "Hello, \U0001F600!"
+
+
+def test_keyword_names_with_lone_surrogates():
+    # Such a name can be no parameter's: CPython's error, or an entry of **kwargs.
+    with pytest.raises(TypeError) as info:
+        hello.add(1, **{"\ud800": 2})
+    assert str(info.value) == "add() got an unexpected keyword argument '\ud800'"
+    assert hello.call(lambda **k: k, **{"\ud800": 2, "b": 3}) == {"\ud800": 2, "b": 3}
+
+
 def test_greet_wrong_type():
     with pytest.raises(TypeError, match=r"greet\(\) argument 'name' must be str, not int"):
         hello.greet(5)

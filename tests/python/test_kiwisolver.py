@@ -910,3 +910,19 @@ def test_many_objects_survive_collections():
         s.updateVariables()
     assert [x.value() for x in xs] == [float(i) for i in range(50)]
     assert all(isinstance(x.context(), Box) for x in xs)
+
+
+def test_variable_name_with_lone_surrogate_is_refused():
+    # Once accepted on PyPy, then `.name()` raised SystemError and `Solver.dump()` aborted.
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+        kiwi.Variable("\ud800")
+    v = kiwi.Variable("x\U0001F600")
+    assert v.name() == "x\U0001F600"
+    s = kiwi.Solver()
+    s.addConstraint(v >= 1)
+    assert "x\U0001F600" in s.dumps()
+
+
+def test_constructor_keyword_with_lone_surrogate():
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        kiwi.Variable(**{"\ud800": "x"})

@@ -66,6 +66,27 @@ mod hpyrs_bench {
         lst.iter().sum()
     }
 
+    /// `obj.x` read `n` times with the name given as `&str` (encoded into a new `str` by the
+    /// runtime for every read); returns the last value.
+    #[hpy_function]
+    fn getattr_str<'py>(obj: &Handle<'py>, n: usize) -> HPyResult<Handle<'py>> {
+        let mut last = obj.getattr("x")?;
+        for _ in 1..n {
+            last = obj.getattr("x")?;
+        }
+        Ok(last)
+    }
+
+    /// `getattr_str` with the name from `intern!` (a cached, interned `str`).
+    #[hpy_function]
+    fn getattr_interned<'py>(ctx: Ctx<'py>, obj: &Handle<'py>, n: usize) -> HPyResult<Handle<'py>> {
+        let mut last = obj.getattr(intern!(ctx, "x"))?;
+        for _ in 1..n {
+            last = obj.getattr(intern!(ctx, "x"))?;
+        }
+        Ok(last)
+    }
+
     /// A 2-D point with float coordinates. Immutable (`frozen`), so its read-only float fields
     /// are plain HPy members, which PyPy's JIT reads directly.
     #[hpy_class(frozen)]

@@ -1,12 +1,14 @@
-//! `Vec`, tuples and maps.
+//! `Vec`, tuples, maps and sets.
 
 use super::{FromHandle, IntoHandle};
 use crate::ctx::Ctx;
 use crate::err::{HPyErr, HPyResult};
 use crate::exc;
 use crate::ffi::{call, HPy};
+use crate::global::Global;
 use crate::handle::Handle;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
 /// Extracts every item of a sequence or iterable (not `str`) into a `Vec`. Element types must
@@ -16,7 +18,7 @@ where
     T: for<'b> FromHandle<'b, 'py>,
 {
     if obj.is_str() {
-        return Err(exc::TypeError::new_err("Can't extract `str` to `Vec`"));
+        return Err(str_to_vec_error());
     }
     // `Iter` walks exact lists and tuples by index (one length read) and anything else
     // through its iterator.
@@ -26,6 +28,57 @@ where
         out.push(T::extract(&item?)?);
     }
     Ok(out)
+}
+
+#[cold]
+fn str_to_vec_error() -> HPyErr {
+    exc::TypeError::new_err("Can't extract `str` to `Vec`")
+}
+
+/// The items of a sequence or iterable (not `str`), each converted by `conv` to a value
+/// borrowed from the item's handle, which is then kept open until the current call returns
+/// (see [`crate::impl_::scope`]): the borrow stays valid for `'a` even if the container drops
+/// the item meanwhile.
+fn extract_parked<'a, 'py, T: ?Sized + 'a>(
+    obj: &'a Handle<'py>,
+    conv: for<'b> fn(&'b Handle<'py>) -> HPyResult<&'b T>,
+) -> HPyResult<Vec<&'a T>> {
+    if obj.is_str() {
+        return Err(str_to_vec_error());
+    }
+    let items = obj.iter()?;
+    let mut out = Vec::with_capacity(items.size_hint().0);
+    for item in items {
+        let item = item?;
+        let value: *const T = conv(&item)?;
+        crate::impl_::scope::park(item);
+        // SAFETY: the value points into the item's buffer, valid while the item's handle is
+        // open; the handle is parked until the current call returns, which `'a` (a borrow of a
+        // handle of this call) cannot outlive.
+        out.push(unsafe { &*value });
+    }
+    Ok(out)
+}
+
+/// `Vec<&str>` borrows each item's text without copying it (element types that borrow cannot
+/// go through the generic `Vec<T>`, whose items are temporaries).
+impl<'a, 'py> FromHandle<'a, 'py> for Vec<&'a str> {
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        extract_parked(obj, |h| h.extract::<&str>())
+    }
+}
+
+impl<'a, 'py> FromHandle<'a, 'py> for Vec<Cow<'a, str>> {
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let v = extract_parked(obj, |h| h.extract::<&str>())?;
+        Ok(v.into_iter().map(Cow::Borrowed).collect())
+    }
+}
+
+impl<'a, 'py> FromHandle<'a, 'py> for Vec<&'a [u8]> {
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        extract_parked(obj, |h| h.extract::<&[u8]>())
+    }
 }
 
 /// A list from Rust values: filled in place through an `HPyListBuilder` when the number of
@@ -205,5 +258,106 @@ where
             m.insert(k, v);
         })?;
         Ok(m)
+    }
+}
+
+static SET_TYPE: Global = Global::new();
+static FROZENSET_TYPE: Global = Global::new();
+
+/// The builtin class `name`, cached in `global` after the first lookup.
+fn builtin_class<'py>(
+    ctx: Ctx<'py>,
+    global: &'static Global,
+    name: &str,
+) -> HPyResult<Handle<'py>> {
+    global.get_or_init(ctx, || ctx.builtin(name))
+}
+
+/// The items of a `set` or `frozenset` (subclasses included), as PyO3 accepts: other
+/// iterables raise `TypeError` rather than silently dropping duplicates.
+fn set_items<'py>(obj: &Handle<'py>) -> HPyResult<crate::iter::Iter<'py>> {
+    let ctx = obj.ctx();
+    if !obj.is_instance(&builtin_class(ctx, &SET_TYPE, "set")?)
+        && !obj.is_instance(&builtin_class(ctx, &FROZENSET_TYPE, "frozenset")?)
+    {
+        return Err(HPyErr::wrong_type("set or frozenset", obj));
+    }
+    obj.iter()
+}
+
+/// A new `set` of the items (`set(list)`: one call; an unhashable item raises `TypeError`).
+fn set_from_iter<'py, T: IntoHandle<'py>>(
+    ctx: Ctx<'py>,
+    items: impl IntoIterator<Item = T>,
+) -> HPyResult<Handle<'py>> {
+    let list = list_from_iter(ctx, items)?;
+    builtin_class(ctx, &SET_TYPE, "set")?.call((list,))
+}
+
+impl<'a, 'py, K, S> FromHandle<'a, 'py> for HashSet<K, S>
+where
+    K: for<'b> FromHandle<'b, 'py> + Eq + Hash,
+    S: BuildHasher + Default,
+{
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let items = set_items(obj)?;
+        let mut out = HashSet::with_capacity_and_hasher(items.size_hint().0, S::default());
+        for item in items {
+            out.insert(K::extract(&item?)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<'a, 'py, K> FromHandle<'a, 'py> for BTreeSet<K>
+where
+    K: for<'b> FromHandle<'b, 'py> + Ord,
+{
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let mut out = BTreeSet::new();
+        for item in set_items(obj)? {
+            out.insert(K::extract(&item?)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<'py, K: IntoHandle<'py>, S> IntoHandle<'py> for HashSet<K, S> {
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        set_from_iter(ctx, self)
+    }
+}
+
+impl<'py, K: IntoHandle<'py>> IntoHandle<'py> for BTreeSet<K> {
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        set_from_iter(ctx, self)
+    }
+}
+
+/// `indexmap::IndexMap` ↔ `dict`, in order both ways (feature `indexmap`).
+#[cfg(feature = "indexmap")]
+mod index_map {
+    use super::*;
+    use indexmap::IndexMap;
+
+    impl<'py, K: IntoHandle<'py>, V: IntoHandle<'py>, S> IntoHandle<'py> for IndexMap<K, V, S> {
+        fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+            dict_from_pairs(ctx, self)
+        }
+    }
+
+    impl<'a, 'py, K, V, S> FromHandle<'a, 'py> for IndexMap<K, V, S>
+    where
+        K: for<'b> FromHandle<'b, 'py> + Eq + Hash,
+        V: for<'b> FromHandle<'b, 'py>,
+        S: BuildHasher + Default,
+    {
+        fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+            let mut m = IndexMap::default();
+            dict_items(obj, |k, v| {
+                m.insert(k, v);
+            })?;
+            Ok(m)
+        }
     }
 }

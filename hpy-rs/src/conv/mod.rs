@@ -4,15 +4,19 @@
 //! | Rust | Python |
 //! |---|---|
 //! | `bool` | `bool` (extraction requires a `bool`) |
-//! | `i8`…`i64`, `isize`, `u8`…`u64`, `usize` | `int` (`__index__` honoured, `OverflowError` out of range) |
+//! | `i8`…`i128`, `isize`, `u8`…`u128`, `usize` | `int` (`__index__` honoured, `OverflowError` out of range) |
 //! | `f32`, `f64` | `float` (ints and `__float__` accepted) |
-//! | `&str`, `String`, `char`, `Cow<str>` | `str` (`&str` borrows the runtime's UTF-8 buffer) |
+//! | `&str`, `String`, `char`, `Cow<str>` | `str` (`&str` borrows the runtime's UTF-8 buffer; lone surrogates raise `UnicodeEncodeError` on every runtime) |
 //! | `&[u8]` (borrowed, fast), `Vec<u8>` | `bytes` (`Vec<u8>` also from any sequence of ints) |
 //! | `Option<T>` | `T` or `None` |
 //! | `()` | `None` |
 //! | `Vec<T>` | `list` (extraction from any sequence or iterable but `str`) |
+//! | `Vec<&str>`, `Vec<Cow<str>>`, `Vec<&[u8]>` | `list` (items borrowed; their handles stay open until the call returns) |
 //! | tuples up to 8 | `tuple` |
-//! | `HashMap<K, V>`, `BTreeMap<K, V>` | `dict` |
+//! | `HashMap<K, V>`, `BTreeMap<K, V>`, `IndexMap<K, V>` (feature `indexmap`) | `dict` (in order where the map has one) |
+//! | `HashSet<T>`, `BTreeSet<T>` | `set` (extraction from `set`/`frozenset`) |
+//! | `PathBuf`, `&Path`, `OsString`, `&OsStr` | `str` (paths also from `bytes`/`os.PathLike`, as `open()`) |
+//! | `Duration` | `datetime.timedelta` |
 //! | [`Handle`], `&Handle` | any object |
 
 mod collections;
@@ -37,7 +41,9 @@ macro_rules! for_tuple_arities {
 
 mod numbers;
 pub(crate) use numbers::int_overflow;
+mod path;
 mod text;
+mod time;
 
 use crate::ctx::Ctx;
 use crate::err::HPyResult;

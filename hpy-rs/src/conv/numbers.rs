@@ -219,41 +219,119 @@ impl<'py> IntoHandle<'py> for u8 {
     }
 }
 
-/// `i128`/`u128` go through two 64-bit halves with Python's own `>>` and `&`.
-macro_rules! wide {
-    ($($t:ty => $hi:ty),*) => {$(
-        impl<'a, 'py> FromHandle<'a, 'py> for $t {
-            fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
-                let ctx = obj.ctx();
-                let int = index_of(obj)?;
-                let mask = u64::MAX.into_handle(ctx)?;
-                let sixty_four = 64u64.into_handle(ctx)?;
-                // SAFETY: valid ctx and handles.
-                let lo = ctx.owned(unsafe { call::ctx_And(ctx.as_ptr(), int.as_raw(), mask.as_raw()) })?;
-                // SAFETY: valid ctx and handles.
-                let hi = ctx.owned(unsafe { call::ctx_Rshift(ctx.as_ptr(), int.as_raw(), sixty_four.as_raw()) })?;
-                let lo: u64 = lo.extract()?;
-                let hi: $hi = hi.extract().map_err(|e| {
-                    e.discard(ctx);
-                    exc::OverflowError::new_err(concat!("Python int out of range for ", stringify!($t)))
-                })?;
-                Ok(((hi as $t) << 64) | lo as $t)
-            }
-        }
-        impl<'py> IntoHandle<'py> for $t {
-            fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
-                let hi = ((self >> 64) as $hi).into_handle(ctx)?;
-                let lo = (self as u64).into_handle(ctx)?;
-                let sixty_four = 64u64.into_handle(ctx)?;
-                // SAFETY: valid ctx and handles.
-                let shifted = ctx.owned(unsafe { call::ctx_Lshift(ctx.as_ptr(), hi.as_raw(), sixty_four.as_raw()) })?;
-                // SAFETY: valid ctx and handles.
-                ctx.owned(unsafe { call::ctx_Or(ctx.as_ptr(), shifted.as_raw(), lo.as_raw()) })
-            }
-        }
-    )*};
+/// Whether `v` is `-1` because the conversion failed with `OverflowError` (which is then
+/// cleared): the value needs more than 64 bits. Any other pending error is returned.
+#[inline]
+fn overflowed(ctx: Ctx<'_>, v: i64) -> HPyResult<bool> {
+    if v != -1 || !ctx.err_occurred() {
+        return Ok(false);
+    }
+    let e = HPyErr::fetch();
+    if !e.matches(ctx, &exc::OverflowError::type_object(ctx)) {
+        return Err(e);
+    }
+    e.discard(ctx);
+    Ok(true)
 }
-wide!(i128 => i64, u128 => u64);
+
+/// An int beyond 64 bits as its two halves `(int >> 64, int & (2**64 - 1))`, computed with
+/// Python's own operators (HPy 0.9 has no wider converter). `hi` is still an int object.
+#[cold]
+#[inline(never)]
+fn split_wide<'py>(obj: &Handle<'py>) -> HPyResult<(Handle<'py>, u64)> {
+    let ctx = obj.ctx();
+    let int = index_of(obj)?;
+    let mask = u64::MAX.into_handle(ctx)?;
+    let sixty_four = 64i64.into_handle(ctx)?;
+    // SAFETY: valid ctx and int handles.
+    let lo = ctx.owned(unsafe { call::ctx_And(ctx.as_ptr(), int.as_raw(), mask.as_raw()) })?;
+    // SAFETY: valid ctx and int handles.
+    let hi =
+        ctx.owned(unsafe { call::ctx_Rshift(ctx.as_ptr(), int.as_raw(), sixty_four.as_raw()) })?;
+    Ok((hi, lo.extract::<u64>()?))
+}
+
+/// `(hi << 64) | lo` as a Python int.
+#[cold]
+#[inline(never)]
+fn join_wide<'py>(ctx: Ctx<'py>, hi: Handle<'py>, lo: u64) -> HPyResult<Handle<'py>> {
+    let lo = lo.into_handle(ctx)?;
+    let sixty_four = 64i64.into_handle(ctx)?;
+    // SAFETY: valid ctx and int handles.
+    let shifted =
+        ctx.owned(unsafe { call::ctx_Lshift(ctx.as_ptr(), hi.as_raw(), sixty_four.as_raw()) })?;
+    // SAFETY: valid ctx and int handles.
+    ctx.owned(unsafe { call::ctx_Or(ctx.as_ptr(), shifted.as_raw(), lo.as_raw()) })
+}
+
+/// `i128` and `u128`: a value that fits 64 bits (the common case) costs the same single
+/// runtime call as `i64`/`u64`; wider ones are split into 64-bit halves by Python's `>>` and
+/// `&` (or joined by `<<` and `|`). Ints beyond 128 bits raise `OverflowError`, worded like
+/// the other integer types.
+impl<'a, 'py> FromHandle<'a, 'py> for i128 {
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let v = raw_i64(obj);
+        if !overflowed(obj.ctx(), v)? {
+            return Ok(v as i128);
+        }
+        let (hi, lo) = split_wide(obj)?;
+        match hi.extract::<i64>() {
+            Ok(hi) => Ok(((hi as i128) << 64) | lo as i128),
+            Err(e) => {
+                e.discard(obj.ctx());
+                let negative =
+                    hi.compare_bool(&0i64.into_handle(obj.ctx())?, crate::CompareOp::Lt)?;
+                Err(int_overflow::<i128>(negative))
+            }
+        }
+    }
+}
+
+impl<'a, 'py> FromHandle<'a, 'py> for u128 {
+    #[inline]
+    fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        let ctx = obj.ctx();
+        let v = raw_i64(obj);
+        if v >= 0 {
+            return Ok(v as u128);
+        }
+        if !overflowed(ctx, v)? {
+            return Err(int_overflow::<u128>(true));
+        }
+        let (hi, lo) = split_wide(obj)?;
+        if hi.compare_bool(&0i64.into_handle(ctx)?, crate::CompareOp::Lt)? {
+            return Err(int_overflow::<u128>(true));
+        }
+        match hi.extract::<u64>() {
+            Ok(hi) => Ok(((hi as u128) << 64) | lo as u128),
+            Err(e) => {
+                e.discard(ctx);
+                Err(int_overflow::<u128>(false))
+            }
+        }
+    }
+}
+
+impl<'py> IntoHandle<'py> for i128 {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        match i64::try_from(self) {
+            Ok(v) => v.into_handle(ctx),
+            Err(_) => join_wide(ctx, ((self >> 64) as i64).into_handle(ctx)?, self as u64),
+        }
+    }
+}
+
+impl<'py> IntoHandle<'py> for u128 {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'py>) -> HPyResult<Handle<'py>> {
+        match u64::try_from(self) {
+            Ok(v) => v.into_handle(ctx),
+            Err(_) => join_wide(ctx, ((self >> 64) as u64).into_handle(ctx)?, self as u64),
+        }
+    }
+}
 
 impl<'a, 'py> FromHandle<'a, 'py> for f64 {
     #[inline]

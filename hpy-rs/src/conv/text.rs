@@ -14,21 +14,58 @@ impl<'a, 'py> FromHandle<'a, 'py> for &'a str {
         if !obj.is_str() {
             return Err(HPyErr::wrong_type("str", obj));
         }
-        let ctx = obj.ctx();
-        let mut size: HPy_ssize_t = 0;
-        // SAFETY: valid ctx and a str handle; the buffer lives as long as the object, which
-        // `obj` keeps alive for `'a`.
-        let p = unsafe { call::ctx_Unicode_AsUTF8AndSize(ctx.as_ptr(), obj.as_raw(), &mut size) };
-        if p.is_null() {
-            return Err(HPyErr::fetch());
+        let bytes = utf8_buffer(obj)?;
+        if runtime_validates_utf8() {
+            debug_assert!(core::str::from_utf8(bytes).is_ok());
+            // SAFETY: CPython's `PyUnicode_AsUTF8AndSize`, behind every HPy mode there, returns
+            // valid UTF-8 or raises `UnicodeEncodeError` (lone surrogates).
+            return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
         }
-        // SAFETY: the runtime returns `size` bytes of valid UTF-8 (surrogates raise above).
-        Ok(unsafe {
-            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
-                p as *const u8,
-                size as usize,
-            ))
-        })
+        match core::str::from_utf8(bytes) {
+            Ok(s) => Ok(s),
+            Err(_) => Err(surrogates_error(obj)),
+        }
+    }
+}
+
+/// The runtime's UTF-8 buffer of the `str` `obj`, valid while `obj` is open (HPy ties it to the
+/// handle: PyPy frees its copy when the handle is closed). Not validated.
+#[inline]
+fn utf8_buffer<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a [u8]> {
+    let ctx = obj.ctx();
+    let mut size: HPy_ssize_t = 0;
+    // SAFETY: valid ctx and a str handle.
+    let p = unsafe { call::ctx_Unicode_AsUTF8AndSize(ctx.as_ptr(), obj.as_raw(), &mut size) };
+    if p.is_null() {
+        return Err(HPyErr::fetch());
+    }
+    // SAFETY: the runtime returns `size` readable bytes that live as long as the handle, which
+    // the caller keeps open for `'a`.
+    Ok(unsafe { core::slice::from_raw_parts(p as *const u8, size as usize) })
+}
+
+/// Whether the runtime's `HPyUnicode_AsUTF8AndSize` itself refuses text that is not valid
+/// UTF-8. CPython's does, in every HPy mode (it is `PyUnicode_AsUTF8AndSize`, which raises
+/// `UnicodeEncodeError` for lone surrogates). PyPy 7.3.19's returns its internal buffer, in
+/// which a lone surrogate is a 3-byte sequence that is not UTF-8, so there the bytes are checked
+/// here (any runtime not known to check is checked).
+#[inline(always)]
+fn runtime_validates_utf8() -> bool {
+    !crate::ffi::is_pypy()
+}
+
+/// The error for a `str` whose text is not valid UTF-8 (lone surrogates): the runtime's own
+/// strict UTF-8 encoder raises it, as `s.encode()` would, so the type, the message and the
+/// `encoding`/`object`/`start`/`end`/`reason` attributes are CPython's.
+#[cold]
+#[inline(never)]
+fn surrogates_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.ctx();
+    // SAFETY: valid ctx and a str handle.
+    match ctx.owned(unsafe { call::ctx_Unicode_AsUTF8String(ctx.as_ptr(), obj.as_raw()) }) {
+        Err(e) => e,
+        // The encoder accepted what the buffer says is not UTF-8: never seen, but never trust it.
+        Ok(_) => exc::SystemError::new_err("the runtime returned a str buffer that is not UTF-8"),
     }
 }
 
@@ -46,16 +83,20 @@ impl<'a, 'py> FromHandle<'a, 'py> for Cow<'a, str> {
     }
 }
 
+/// CPython's wording for its one-character converter (`Py_UCS4` parameters, e.g.
+/// `unicodedata.name`): any other object, or a `str` of another length, is "not a unicode
+/// character". A lone surrogate is a character to Python but not a Rust `char`: it raises the
+/// `UnicodeEncodeError` of `&str`.
 impl<'a, 'py> FromHandle<'a, 'py> for char {
     fn extract(obj: &'a Handle<'py>) -> HPyResult<Self> {
+        if !obj.is_str() {
+            return Err(HPyErr::wrong_type("a unicode character", obj));
+        }
         let s = <&str>::extract(obj)?;
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => Ok(c),
-            _ => Err(exc::TypeError::new_err(format!(
-                "expected a character, but string of length {} found",
-                s.chars().count()
-            ))),
+            _ => Err(HPyErr::wrong_type("a unicode character", obj)),
         }
     }
 }

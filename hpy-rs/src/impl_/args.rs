@@ -152,6 +152,26 @@ impl FunctionDescription {
         }
     }
 
+    /// [`Self::unexpected_keyword`] for a name that is not UTF-8 (lone surrogates): the message
+    /// is built in Python, which can hold such text, and holds the name as CPython shows it.
+    #[cold]
+    fn unexpected_keyword_obj<'py>(&self, ctx: Ctx<'py>, name: &Handle<'py>) -> HPyErr {
+        let prefix = format!("{}() got an unexpected keyword argument '", self.func_name);
+        let msg = (|| {
+            let head = ctx.new_str(&prefix)?;
+            let quote = ctx.new_str("'")?;
+            // SAFETY: valid ctx and str handles.
+            let with_name =
+                ctx.owned(unsafe { call::ctx_Add(ctx.as_ptr(), head.as_raw(), name.as_raw()) })?;
+            // SAFETY: valid ctx and str handles.
+            ctx.owned(unsafe { call::ctx_Add(ctx.as_ptr(), with_name.as_raw(), quote.as_raw()) })
+        })();
+        match msg {
+            Ok(msg) => HPyErr::with_object(&exc::TypeError::type_object(ctx), &msg),
+            Err(e) => e,
+        }
+    }
+
     fn unexpected_keyword(&self, name: &str) -> HPyErr {
         if self.positional[..self.positional_only].contains(&name) {
             exc::TypeError::new_err(format!(
@@ -225,11 +245,18 @@ impl FunctionDescription {
             // SAFETY: valid ctx; `kwnames` is a tuple of `nkw` strs.
             let name =
                 ctx.owned(unsafe { call::ctx_GetItem_i(ctx.as_ptr(), kwnames, i as isize) })?;
-            let name_str: &str = name.extract()?;
+            let name_str = keyword_name(&name)?;
             let value = all[nargs + i];
-            if !self.bind_keyword(name_str, value, out)? {
+            let bound = match name_str {
+                Some(n) => self.bind_keyword(n, value, out)?,
+                None => false,
+            };
+            if !bound {
                 if !self.varkw {
-                    return Err(self.unexpected_keyword(name_str));
+                    return Err(match name_str {
+                        Some(n) => self.unexpected_keyword(n),
+                        None => self.unexpected_keyword_obj(ctx, &name),
+                    });
                 }
                 let d: &Handle<'py> = match &mut varkw {
                     Some(d) => d,
@@ -278,8 +305,12 @@ impl FunctionDescription {
                 for key in keys.iter()? {
                     let key = key?;
                     let value = kw.get_item(&key)?;
-                    let name: &str = key.extract()?;
-                    if self.bind_keyword(name, value.as_raw(), out)? {
+                    let name = keyword_name(&key)?;
+                    let bound = match name {
+                        Some(n) => self.bind_keyword(n, value.as_raw(), out)?,
+                        None => false,
+                    };
+                    if bound {
                         keep.push(value);
                     } else if self.varkw {
                         let d: &Handle<'py> = match &mut varkw {
@@ -288,7 +319,10 @@ impl FunctionDescription {
                         };
                         d.set_item(&key, &value)?;
                     } else {
-                        return Err(self.unexpected_keyword(name));
+                        return Err(match name {
+                            Some(n) => self.unexpected_keyword(n),
+                            None => self.unexpected_keyword_obj(ctx, &key),
+                        });
                     }
                 }
             }
@@ -336,6 +370,23 @@ pub fn extract_arg<'a, 'py, T: FromHandle<'a, 'py>>(
     match T::extract(h) {
         Ok(v) => Ok(v),
         Err(e) => Err(e.for_argument(func, arg)),
+    }
+}
+
+/// A keyword's name as text, or `None` if it cannot be UTF-8 (lone surrogates): then it names no
+/// parameter, but may still go into `**kwargs`, as in CPython.
+fn keyword_name<'a>(name: &'a Handle<'_>) -> HPyResult<Option<&'a str>> {
+    match name.extract::<&str>() {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => {
+            let ctx = name.ctx();
+            if e.matches(ctx, &exc::UnicodeEncodeError::type_object(ctx)) {
+                e.discard(ctx);
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
     }
 }
 

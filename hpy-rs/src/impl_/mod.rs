@@ -5,6 +5,7 @@ pub mod args;
 pub mod module;
 pub mod panic;
 pub mod run;
+pub mod scope;
 pub mod tramp;
 
 pub use crate::ffi;

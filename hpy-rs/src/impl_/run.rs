@@ -1,8 +1,10 @@
 //! Wrappers that run a user body inside an impl function: make the call's [`Ctx`], catch
 //! panics, and turn `HPyResult` into the C convention of the signature (NULL / -1 plus a set
-//! exception). Panics never unwind into the runtime.
+//! exception). Panics never unwind into the runtime. Handles parked during the call
+//! ([`super::scope`]) are closed when it returns.
 
 use super::panic::raise_panic;
+use super::scope;
 use crate::ctx::Ctx;
 use crate::err::HPyResult;
 use crate::ffi::{HPy, HPyContext};
@@ -21,7 +23,10 @@ where
 {
     // SAFETY: the caller passes the current call's context; `'py` ends with this function.
     let ctx = unsafe { Ctx::from_raw(ctx) };
-    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+    let mark = scope::mark();
+    let result = catch_unwind(AssertUnwindSafe(|| body(ctx)));
+    scope::release(ctx, mark);
+    match result {
         Ok(Ok(h)) => h.into_raw(),
         Ok(Err(e)) => {
             e.restore(ctx);
@@ -45,7 +50,10 @@ where
 {
     // SAFETY: the caller passes the current call's context.
     let ctx = unsafe { Ctx::from_raw(ctx) };
-    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+    let mark = scope::mark();
+    let result = catch_unwind(AssertUnwindSafe(|| body(ctx)));
+    scope::release(ctx, mark);
+    match result {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
             e.restore(ctx);
