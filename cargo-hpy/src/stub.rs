@@ -1,8 +1,11 @@
 //! The import stub installed next to `<name>.hpy0.so`.
 //!
-//! HPy's own stub (`hpy.devel`) needs `pkg_resources`, which PyPy 7.3.19 and new
-//! setuptools lack. This one uses only `os`/`sys` and `hpy.universal._load_bootstrap`, so
-//! `HPY=debug`, `HPY=trace` and `HPY=<module>:debug` select the mode on both interpreters.
+//! It picks the backend (ARCHITECTURE.md, "Backends"): the C API through the interpreter's own
+//! `ExtensionFileLoader` (CPython; PyPy without an HPy runtime), or HPy through
+//! `hpy.universal._load_bootstrap` (PyPy 7.3; anywhere `HPY=debug`/`trace`/`<module>:debug`
+//! is set). `HPYRS_BACKEND=capi|hpy` forces one. HPy's own stub (`hpy.devel`) needs
+//! `pkg_resources`, which PyPy 7.3.19 and new setuptools lack; this one uses only the standard
+//! library.
 
 /// The stub's source for module `short_name` whose binary is `so_file`.
 pub fn stub_source(short_name: &str, so_file: &str) -> String {
@@ -19,7 +22,9 @@ mod tests {
     fn stub_names_the_binary() {
         let s = stub_source("hello", "hello.hpy0.so");
         assert!(s.contains("\"hello.hpy0.so\""));
-        assert!(s.contains("_load_bootstrap(\n        \"hello\","));
+        assert!(s.contains("short = \"hello\""));
+        assert!(s.contains("ExtensionFileLoader(__name__, so_path)"));
+        assert!(s.contains("_load_bootstrap(short,"));
         assert!(!s.contains("pkg_resources"));
         assert!(!s.contains('{'));
     }

@@ -48,10 +48,10 @@ fn utf8_buffer<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a [u8]> {
 /// UTF-8. CPython's does, in every HPy mode (it is `PyUnicode_AsUTF8AndSize`, which raises
 /// `UnicodeEncodeError` for lone surrogates). PyPy 7.3.19's returns its internal buffer, in
 /// which a lone surrogate is a 3-byte sequence that is not UTF-8, so there the bytes are checked
-/// here (any runtime not known to check is checked).
+/// here (any runtime not known to check is checked), and so are they on PyPy's cpyext.
 #[inline(always)]
 fn runtime_validates_utf8() -> bool {
-    !crate::ffi::is_pypy()
+    !crate::ffi::is_pypy() && !crate::backend::capi::is_cpyext()
 }
 
 /// The error for a `str` whose text is not valid UTF-8 (lone surrogates): the runtime's own
