@@ -590,8 +590,8 @@ export HPYRS_PYPY8="$(venv_python pypy8)"   # PyPy 8.0.x: cpyext only, no _hpy_u
 # The Debian roots (headers in <root>/usr/include/{python3.X,python3.14d,pypy3.11}):
 export HPYRS_TRIXIE_ROOT="$(root_of trixie)"   # PyPy 7.3.19, CPython 3.13
 export HPYRS_SID_ROOT="$(root_of sid)"   # CPython 3.14, 3.14d, 3.15, PyPy 8
-export HPYRS_PYPY_ROOT="\$HPYRS_TRIXIE_ROOT"
-export HPYRS_PYPY8_ROOT="\$HPYRS_SID_ROOT"
+export HPYRS_PYPY_ROOT="$(root_of trixie)"   # = HPYRS_TRIXIE_ROOT
+export HPYRS_PYPY8_ROOT="$(root_of sid)"   # = HPYRS_SID_ROOT
 # Every lane: names and venv pythons, space-separated, in the same order.
 export HPYRS_LANES="${ALL_LANES[*]}"
 export HPYRS_PYTHONS="${pythons[*]}"
