@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::builder::{build_project, BuildOptions};
 use crate::project::Project;
-use crate::status;
+use crate::{interrupt, status};
 
 /// What the target interpreter reports about itself.
 struct Interpreter {
@@ -50,11 +50,12 @@ fn probe(python: &PathBuf) -> Result<Interpreter> {
 }
 
 fn pip(python: &PathBuf, args: &[&std::ffi::OsStr]) -> Result<()> {
-    let status = Command::new(python)
-        .args(["-m", "pip", "install", "--disable-pip-version-check"])
+    let mut cmd = Command::new(python);
+    cmd.args(["-m", "pip", "install", "--disable-pip-version-check"])
         .args(args)
-        .stdout(Stdio::from(std::io::stderr()))
-        .status()
+        .stdout(Stdio::from(std::io::stderr()));
+    let status = interrupt::spawn(&mut cmd)
+        .and_then(|(mut child, _)| child.wait())
         .with_context(|| format!("cannot run pip with `{}`", python.display()))?;
     if !status.success() {
         bail!("pip install failed (see its output above)");

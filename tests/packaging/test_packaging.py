@@ -12,11 +12,10 @@ import zipfile
 
 import pytest
 
-from conftest import (PIP, REPO, SHARED_TARGET, cargo_hpy_run, example_crates, run, sha256,
-                      wheel_module)
+from conftest import (HPY_DEP, MODULE_RS, PIP, REPO, SHARED, cargo_hpy_run,
+                      example_crates, expect_error, run, sha256, wheel_module, write_crate)
 
 IMPLS = ["cpython", "pypy"]
-SHARED = {"CARGO_TARGET_DIR": SHARED_TARGET}
 
 
 def installed_so(py, module):
@@ -222,31 +221,6 @@ def test_develop_installs_into_a_given_interpreter(cargo_hpy, venvs):
 
 
 # ---------------------------------------------------------------- error cases
-
-def write_crate(root, name, lib_rs, *, crate_type="cdylib", deps="", extra=""):
-    os.makedirs(os.path.join(root, "src"), exist_ok=True)
-    lib = f'[lib]\ncrate-type = ["{crate_type}"]\n' if crate_type else ""
-    with open(os.path.join(root, "Cargo.toml"), "w") as f:
-        f.write(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n{lib}\n'
-                f'[dependencies]\n{deps}\n{extra}\n[workspace]\n')
-    with open(os.path.join(root, "src", "lib.rs"), "w") as f:
-        f.write(lib_rs)
-    return root
-
-
-HPY_DEP = f'hpy-rs = {{ path = "{REPO}/hpy-rs" }}\n'
-MODULE_RS = "#[hpy_rs::hpy_module]\nmod {mod} {{\n    use hpy_rs::prelude::*;\n\n" \
-            "    #[hpy_function]\n    fn one() -> i64 {{\n        1\n    }}\n}}\n"
-
-
-def expect_error(exe, *args, message, cwd=None, env=None):
-    proc = cargo_hpy_run(exe, *args, cwd=cwd, env=env, check=False)
-    assert proc.returncode == 1, (proc.returncode, proc.stderr)
-    assert message in proc.stderr, proc.stderr
-    assert "panicked" not in proc.stderr and "Traceback" not in proc.stderr
-    assert proc.stdout == ""
-    return proc.stderr
-
 
 def test_error_no_cargo_toml(work, cargo_hpy):
     empty = os.path.join(work, "errors", "empty")
