@@ -251,7 +251,7 @@ pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<PathBuf> 
     status::step(
         "Finished",
         &format!(
-            "{} (`import {}` on CPython + hpy and on PyPy)",
+            "{} (`import {}` on CPython and on PyPy)",
             path.display(),
             project.import_name()
         ),

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 
 use crate::builder::{build_project, BuildOptions};
+use crate::metadata::HPY_EXTRA;
 use crate::project::Project;
 use crate::{interrupt, status};
 
@@ -115,12 +116,18 @@ pub fn develop(opts: &BuildOptions, python: Option<PathBuf>) -> Result<()> {
             wheel.as_os_str(),
         ],
     )?;
-    // Dependencies (hpy on CPython, the project's own): pip skips what is installed.
-    let needs_deps = !project.metadata.requires_dist.is_empty()
-        || (interp.implementation == "cpython" && !interp.has_hpy);
-    if needs_deps {
+    // The project's own dependencies: pip skips what is installed.
+    if !project.metadata.requires_dist.is_empty() {
         status::step("Installing", "dependencies");
         pip(&python, &[wheel.as_os_str()])?;
+    }
+    if interp.implementation == "cpython" && !interp.has_hpy {
+        status::warn(&format!(
+            "`hpy` is not installed for `{}`, and HPY=debug / HPY=trace need it: install the \
+             `{HPY_EXTRA}` extra (`pip install '{}[{HPY_EXTRA}]'`) or `pip install 'hpy>=0.9.0'`",
+            python.display(),
+            project.metadata.name
+        ));
     }
     status::step(
         "Installed",

@@ -270,7 +270,7 @@ fn detach_from_enclosing_workspace(dir: &Path, rollback: &mut Rollback) -> Resul
 fn finish(dir: &Path, module: &str) {
     let shown = dir.display();
     status::eprint_line(&format!(
-        "\nNext steps:\n  cd {shown}\n  pip install .                      # CPython (pulls hpy) or PyPy\n  \
+        "\nNext steps:\n  cd {shown}\n  pip install .                      # CPython or PyPy\n  \
          python -c \"import {module}; print({module}.greet())\"\n  \
          python -m pytest tests             # needs pytest\n  \
          cargo hpy build --release          # just the wheel, in target/wheels/"
