@@ -2,6 +2,7 @@
 //! as a universal wheel (`<module>.hpy0.so` + import stub + dist-info).
 
 use std::io::BufReader;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -11,10 +12,10 @@ use cargo_metadata::{CrateType, Message};
 use crate::elf::{self, ElfInfo};
 use crate::metadata::escaped_name;
 use crate::project::{cargo_exe, Project};
-use crate::status;
 use crate::stub::stub_source;
 use crate::tags::platform_tag;
 use crate::wheel::{self, Entry};
+use crate::{interrupt, output, status};
 
 /// Options shared by `build` and `develop`.
 #[derive(Debug, Clone, Default)]
@@ -47,10 +48,9 @@ fn cargo_build(project: &Project, release: bool) -> Result<PathBuf> {
         cmd.arg("--release");
     }
     cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
-    let mut child = cmd
-        .spawn()
+    let (mut child, stdout) = interrupt::spawn(&mut cmd)
         .with_context(|| format!("cannot run `{}`", cargo_exe().display()))?;
-    let stdout = child.stdout.take().expect("stdout is piped");
+    let stdout = stdout.context("cargo's output is not piped")?;
     let mut artifact = None;
     for message in Message::parse_stream(BufReader::new(stdout)) {
         let message = message.context("cannot read cargo's output")?;
@@ -67,6 +67,9 @@ fn cargo_build(project: &Project, release: bool) -> Result<PathBuf> {
         }
     }
     let exit = child.wait().context("cargo did not finish")?;
+    if let Some(signal) = exit.signal() {
+        bail!("cargo build was killed by signal {signal}");
+    }
     if !exit.success() {
         bail!("cargo build failed (see the errors above)");
     }
@@ -186,6 +189,12 @@ pub fn build(opts: &BuildOptions) -> Result<PathBuf> {
 
 /// Builds the wheel of an already loaded project.
 pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<PathBuf> {
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| project.target_dir.join("wheels"));
+    // Before the build, which can take minutes.
+    output::prepare_dir(&out, "the output folder")?;
     let lib = cargo_build(project, opts.release)?;
     status::step(
         "Checking",
@@ -230,10 +239,6 @@ pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<PathBuf> 
         "{name}-{version}-py3-none-{}.whl",
         platform.file_component()
     );
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| project.target_dir.join("wheels"));
     status::step("Packaging", &format!("{} {}", meta.name, meta.version));
     let path = wheel::write(
         &out,
@@ -246,7 +251,7 @@ pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<PathBuf> 
     status::step(
         "Finished",
         &format!(
-            "{} (`import {}` on CPython + hpy and on PyPy)",
+            "{} (`import {}` on CPython and on PyPy)",
             path.display(),
             project.import_name()
         ),

@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 
 use crate::builder::{build_project, BuildOptions};
+use crate::metadata::HPY_EXTRA;
 use crate::project::Project;
-use crate::status;
+use crate::{interrupt, status};
 
 /// What the target interpreter reports about itself.
 struct Interpreter {
@@ -50,11 +51,12 @@ fn probe(python: &PathBuf) -> Result<Interpreter> {
 }
 
 fn pip(python: &PathBuf, args: &[&std::ffi::OsStr]) -> Result<()> {
-    let status = Command::new(python)
-        .args(["-m", "pip", "install", "--disable-pip-version-check"])
+    let mut cmd = Command::new(python);
+    cmd.args(["-m", "pip", "install", "--disable-pip-version-check"])
         .args(args)
-        .stdout(Stdio::from(std::io::stderr()))
-        .status()
+        .stdout(Stdio::from(std::io::stderr()));
+    let status = interrupt::spawn(&mut cmd)
+        .and_then(|(mut child, _)| child.wait())
         .with_context(|| format!("cannot run pip with `{}`", python.display()))?;
     if !status.success() {
         bail!("pip install failed (see its output above)");
@@ -114,12 +116,18 @@ pub fn develop(opts: &BuildOptions, python: Option<PathBuf>) -> Result<()> {
             wheel.as_os_str(),
         ],
     )?;
-    // Dependencies (hpy on CPython, the project's own): pip skips what is installed.
-    let needs_deps = !project.metadata.requires_dist.is_empty()
-        || (interp.implementation == "cpython" && !interp.has_hpy);
-    if needs_deps {
+    // The project's own dependencies: pip skips what is installed.
+    if !project.metadata.requires_dist.is_empty() {
         status::step("Installing", "dependencies");
         pip(&python, &[wheel.as_os_str()])?;
+    }
+    if interp.implementation == "cpython" && !interp.has_hpy {
+        status::warn(&format!(
+            "`hpy` is not installed for `{}`, and HPY=debug / HPY=trace need it: install the \
+             `{HPY_EXTRA}` extra (`pip install '{}[{HPY_EXTRA}]'`) or `pip install 'hpy>=0.9.0'`",
+            python.display(),
+            project.metadata.name
+        ));
     }
     status::step(
         "Installed",

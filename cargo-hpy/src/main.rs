@@ -2,23 +2,31 @@
 //! wheel that pip installs on CPython (with `hpy`) and on PyPy.
 //!
 //! Installed with `cargo install --path cargo-hpy`, cargo runs it as `cargo hpy ...`
-//! (argv `cargo-hpy hpy ...`); `cargo-hpy ...` works too. Errors are printed as
-//! `error: ...` with a non-zero exit, never as a panic.
+//! (argv `cargo-hpy hpy ...`); `cargo-hpy ...` works too. A failure is one `error: ...`
+//! line (plus `hint: ...` lines) and exit code 1, never a panic or a backtrace; an
+//! interrupt (SIGINT, SIGTERM, SIGHUP) stops cargo/pip and removes partial outputs.
 
 mod builder;
 mod develop;
 mod elf;
+mod interrupt;
 mod metadata;
 mod new;
+mod output;
 mod project;
 mod sdist;
 mod status;
 mod stub;
 mod tags;
+mod tomlfile;
 mod wheel;
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -137,8 +145,7 @@ fn run(cmd: Cmd) -> anyhow::Result<()> {
                 manifest: a.manifest_path,
                 out: a.out,
             })?;
-            println!("{}", wheel.display());
-            Ok(())
+            print_path(&wheel)
         }
         Cmd::Develop(a) => develop::develop(
             &builder::BuildOptions {
@@ -150,10 +157,17 @@ fn run(cmd: Cmd) -> anyhow::Result<()> {
         ),
         Cmd::Sdist(a) => {
             let path = sdist::sdist(a.manifest_path.as_deref(), a.out)?;
-            println!("{}", path.display());
-            Ok(())
+            print_path(&path)
         }
     }
+}
+
+/// Prints a produced file's path on stdout (an error, not a panic, if stdout is closed).
+fn print_path(path: &Path) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", path.display())
+        .and_then(|()| out.flush())
+        .with_context(|| format!("wrote `{}` but cannot print its path", path.display()))
 }
 
 fn main() -> ExitCode {
@@ -163,14 +177,34 @@ fn main() -> ExitCode {
         argv.insert(1, "hpy".into());
     }
     let CargoCli::Hpy(cli) = CargoCli::parse_from(argv);
-    match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
+    // A bug must still end as one error line: no panic message or backtrace, and the
+    // unwinding removes partial outputs.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_owned());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        status::eprint_line(&format!(
+            "error: internal error in cargo-hpy: {}{at}\nhint: please report this bug",
+            what.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        interrupt::install()?;
+        run(cli.command)
+    }));
+    match result {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            status::eprint_line(&status::render_error(&e));
             ExitCode::FAILURE
         }
+        Err(_) => ExitCode::FAILURE,
     }
 }

@@ -3,9 +3,33 @@
 
 use anyhow::{bail, Result};
 
-/// The requirement every hpy-rs wheel carries: CPython needs the `hpy` package for
-/// `hpy.universal`; PyPy has it built in (and pip refuses to install it there).
-pub const HPY_REQUIREMENT: &str = "hpy>=0.9.0; platform_python_implementation == \"CPython\"";
+/// The extra of every hpy-rs wheel that adds HPy's runtime on CPython:
+/// `pip install 'demo[debug]'`, for `HPY=debug` (and `HPY=trace`). The module itself runs
+/// on CPython's C API without it; PyPy has HPy built in, so the extra adds nothing there.
+/// Named after what it is for, not after the package it pulls in.
+pub const HPY_EXTRA: &str = "debug";
+
+/// The requirement [`HPY_EXTRA`] adds, and the marker that limits it to CPython (pip
+/// cannot install `hpy` on PyPy).
+pub const HPY_REQUIREMENT: (&str, &str) = (
+    "hpy>=0.9.0",
+    "platform_python_implementation == \"CPython\"",
+);
+
+/// An extra's name normalized as PEP 685 compares them (`Debug`, `de_bug` → `debug`, `de-bug`).
+fn normalize_extra(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
 
 /// Fields of core metadata 2.1 that cargo-hpy fills in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,9 +54,9 @@ pub struct CoreMetadata {
     pub classifiers: Vec<String>,
     /// `(label, url)` pairs.
     pub urls: Vec<(String, String)>,
-    /// Requirements (`Requires-Dist`), without the hpy requirement.
+    /// Requirements (`Requires-Dist`).
     pub requires_dist: Vec<String>,
-    /// Extras and their requirements.
+    /// Extras and their requirements, without the [`HPY_EXTRA`] requirement.
     pub extras: Vec<(String, Vec<String>)>,
 }
 
@@ -73,14 +97,27 @@ impl CoreMetadata {
         if let Some(r) = &self.requires_python {
             field("Requires-Python", r);
         }
-        field("Requires-Dist", HPY_REQUIREMENT);
         for r in &self.requires_dist {
             field("Requires-Dist", r);
         }
-        for (extra, reqs) in &self.extras {
+        // The hpy extra joins the project's own extra of that name, if it has one.
+        let mut extras = self.extras.clone();
+        let (hpy, cpython) = HPY_REQUIREMENT;
+        let hpy = format!("{hpy}; {cpython}");
+        match extras
+            .iter_mut()
+            .find(|(e, _)| normalize_extra(e) == HPY_EXTRA)
+        {
+            Some((_, reqs)) => reqs.push(hpy),
+            None => extras.push((HPY_EXTRA.to_owned(), vec![hpy])),
+        }
+        for (extra, reqs) in &extras {
             field("Provides-Extra", extra);
             for r in reqs {
                 let r = match r.split_once(';') {
+                    Some((req, marker)) if marker.trim() == cpython => {
+                        format!("{}; {cpython} and extra == \"{extra}\"", req.trim())
+                    }
                     Some((req, marker)) => {
                         format!(
                             "{}; ({}) and extra == \"{extra}\"",
@@ -241,11 +278,34 @@ mod tests {
         let text = m.render();
         let expected = "Metadata-Version: 2.1\nName: demo\nVersion: 0.1.0\nSummary: A demo\n\
             License: MIT\nRequires-Python: >=3.8\n\
-            Requires-Dist: hpy>=0.9.0; platform_python_implementation == \"CPython\"\n\
             Requires-Dist: numpy>=1\nProvides-Extra: test\n\
             Requires-Dist: pytest; (python_version >= \"3.8\") and extra == \"test\"\n\
+            Provides-Extra: debug\n\
+            Requires-Dist: hpy>=0.9.0; platform_python_implementation == \"CPython\" and \
+            extra == \"debug\"\n\
             Description-Content-Type: text/markdown\n\n# Demo\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn hpy_joins_the_projects_own_debug_extra() {
+        let m = CoreMetadata {
+            name: "demo".into(),
+            version: "1".into(),
+            extras: vec![("Debug".into(), vec!["objgraph".into()])],
+            ..Default::default()
+        };
+        let text = m.render();
+        assert_eq!(text.matches("Provides-Extra:").count(), 1, "{text}");
+        assert!(
+            text.ends_with(
+                "Provides-Extra: Debug\nRequires-Dist: objgraph; extra == \"Debug\"\n\
+                 Requires-Dist: hpy>=0.9.0; platform_python_implementation == \"CPython\" and \
+                 extra == \"Debug\"\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(normalize_extra("a__B.c"), "a-b-c");
     }
 
     #[test]

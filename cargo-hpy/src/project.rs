@@ -13,7 +13,15 @@ use anyhow::{anyhow, bail, Context, Result};
 use cargo_metadata::{CrateType, MetadataCommand, Package};
 
 use crate::metadata::{check_dist_name, pep440_version, readme_content_type, CoreMetadata};
-use crate::status;
+use crate::{status, tomlfile};
+
+/// What to add to the manifest of a crate that is not a cdylib.
+pub fn cdylib_hint(manifest: &Path) -> String {
+    format!(
+        "add `crate-type = [\"cdylib\"]` to the `[lib]` table of `{}`",
+        manifest.display()
+    )
+}
 
 /// The cargo executable: `$CARGO` when run by cargo, else `cargo`.
 pub fn cargo_exe() -> PathBuf {
@@ -130,18 +138,70 @@ pub fn check_module_name(module: &str) -> Result<()> {
     Ok(())
 }
 
-fn str_key<'a>(t: &'a toml::Table, key: &str) -> Option<&'a str> {
-    t.get(key).and_then(|v| v.as_str())
+/// One line from cargo's error output (`error: ...`, ` --> file:line:col`, snippet lines,
+/// `Caused by:` sections): the messages joined, prefixed with the file (and position) they
+/// are about when cargo names one. Relative positions are resolved against `cwd`.
+pub fn condense_cargo_error(stderr: &str, cwd: &Path) -> (String, bool) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut location: Option<String> = None;
+    let mut in_error = false;
+    for line in stderr.lines().map(str::trim) {
+        if line.is_empty() || line == "Caused by:" {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("error:") {
+            in_error = true;
+            parts.push(rest.trim().to_owned());
+        } else if line.starts_with("warning:") || line.starts_with("note:") {
+            in_error = false;
+        } else if !in_error || line.starts_with('|') || line.starts_with("= ") {
+            // Before the error, or a source snippet / note of it.
+        } else if let Some(pos) = line.strip_prefix("--> ") {
+            location.get_or_insert_with(|| pos.to_owned());
+        } else if line
+            .split_once(" |")
+            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        {
+            // `12 | source line`
+        } else {
+            parts.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+    let message = parts
+        .iter()
+        .map(|p| p.trim_end_matches(':'))
+        .collect::<Vec<_>>()
+        .join(": ");
+    let located = location.and_then(|pos| {
+        let mut it = pos.rsplitn(3, ':');
+        let column: usize = it.next()?.parse().ok()?;
+        let line: usize = it.next()?.parse().ok()?;
+        let file = crate::sdist::normalize(&cwd.join(it.next()?));
+        Some(format!(
+            "`{}`, line {line}, column {column}",
+            file.display()
+        ))
+    });
+    if let Some(at) = located {
+        return (format!("{at}: {message}"), true);
+    }
+    // `failed to parse manifest at `/p/Cargo.toml`: missing field ...`
+    if let Some((file, rest)) = message
+        .strip_prefix("failed to parse manifest at `")
+        .and_then(|m| m.split_once("`: "))
+    {
+        return (format!("`{file}`: invalid manifest: {rest}"), true);
+    }
+    (message, false)
 }
 
-fn str_list(v: Option<&toml::Value>) -> Vec<String> {
-    v.and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The error for a failed `cargo metadata` (or another cargo command) on `manifest`.
+pub fn cargo_load_error(manifest: &Path, stderr: &str) -> anyhow::Error {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match condense_cargo_error(stderr, &cwd) {
+        (message, true) => anyhow!("{message}"),
+        (message, false) => anyhow!("cargo cannot load `{}`: {message}", manifest.display()),
+    }
 }
 
 impl Project {
@@ -152,17 +212,17 @@ impl Project {
             .parent()
             .ok_or_else(|| anyhow!("`{}` has no parent folder", manifest_path.display()))?
             .to_owned();
+        // Parsed here first, so that a syntax error is reported with its position.
+        let cargo_toml = tomlfile::read(&manifest_path)?;
         let meta = MetadataCommand::new()
             .cargo_path(cargo_exe())
             .manifest_path(&manifest_path)
             .no_deps()
             .exec()
             .map_err(|e| match e {
-                cargo_metadata::Error::CargoMetadata { stderr } => anyhow!(
-                    "`cargo metadata` failed for `{}`:\n{}",
-                    manifest_path.display(),
-                    stderr.trim_end()
-                ),
+                cargo_metadata::Error::CargoMetadata { stderr } => {
+                    cargo_load_error(&manifest_path, &stderr)
+                }
                 other => anyhow!("`cargo metadata` failed: {other}"),
             })?;
         let package: &Package = meta
@@ -198,43 +258,28 @@ impl Project {
             .ok_or_else(|| {
                 anyhow!(
                     "crate `{}` is not a cdylib, so it cannot be loaded as an extension module\n\
-                     hint: add this to {}:\n\n[lib]\ncrate-type = [\"cdylib\"]",
+                     hint: {}",
                     package.name,
-                    manifest_path.display()
+                    cdylib_hint(&manifest_path)
                 )
             })?;
 
         let pyproject_path = root.join("pyproject.toml");
-        let pyproject: Option<toml::Table> = if pyproject_path.is_file() {
-            let text = std::fs::read_to_string(&pyproject_path)
-                .with_context(|| format!("cannot read `{}`", pyproject_path.display()))?;
-            Some(
-                toml::from_str(&text)
-                    .with_context(|| format!("`{}` is not valid TOML", pyproject_path.display()))?,
-            )
+        let has_pyproject = pyproject_path.is_file();
+        let py = if has_pyproject {
+            tomlfile::read(&pyproject_path)?
         } else {
-            None
+            tomlfile::parse(&pyproject_path, String::new())?
         };
-        let project_table = pyproject
-            .as_ref()
-            .and_then(|p| p.get("project"))
-            .and_then(|p| p.as_table())
-            .cloned()
-            .unwrap_or_default();
-        let tool_cfg = pyproject
-            .as_ref()
-            .and_then(|p| p.get("tool"))
-            .and_then(|t| t.get("hpy-rs"))
-            .and_then(|t| t.as_table())
-            .cloned()
-            .unwrap_or_default();
-        let cargo_cfg = package.metadata.get("hpy-rs");
-        let config = |key: &str| -> Option<String> {
-            str_key(&tool_cfg, key).map(str::to_owned).or_else(|| {
-                cargo_cfg
-                    .and_then(|c| c.get(key))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
+        py.table(&["project"])?;
+        let tool_cfg = py.table(&["tool", "hpy-rs"])?.cloned().unwrap_or_default();
+        cargo_toml.table(&["package", "metadata", "hpy-rs"])?;
+        let config = |key: &str| -> Result<Option<String>> {
+            Ok(match py.str(&["tool", "hpy-rs", key])? {
+                Some(v) => Some(v.to_owned()),
+                None => cargo_toml
+                    .str(&["package", "metadata", "hpy-rs", key])?
+                    .map(str::to_owned),
             })
         };
         for key in tool_cfg.keys() {
@@ -244,11 +289,11 @@ impl Project {
         }
 
         let lib_name = lib.name.replace('-', "_");
-        let module = config("module-name").unwrap_or_else(|| lib_name.clone());
+        let module = config("module-name")?.unwrap_or_else(|| lib_name.clone());
         check_module_name(&module)?;
         let top = module.split('.').next().unwrap_or(&module).to_owned();
 
-        let python_source = match config("python-source") {
+        let python_source = match config("python-source")? {
             Some(ps) => {
                 let dir = root.join(&ps);
                 if !dir.join(&top).join("__init__.py").is_file() {
@@ -263,51 +308,74 @@ impl Project {
                 .find(|d| d.join(&top).join("__init__.py").is_file()),
         };
 
-        let name = str_key(&project_table, "name")
-            .map(str::to_owned)
-            .unwrap_or_else(|| package.name.to_string());
-        check_dist_name(&name)?;
-        let version = match str_key(&project_table, "version") {
+        let key = |k: &'static str| ["project", k];
+        let name = match py.str(&key("name"))? {
+            Some(n) => {
+                check_dist_name(n).map_err(|e| py.error_at(&key("name"), &e.to_string()))?;
+                n.to_owned()
+            }
+            None => {
+                let n = package.name.to_string();
+                check_dist_name(&n)?;
+                n
+            }
+        };
+        let version = match py.str(&key("version"))? {
             Some(v) => v.to_owned(),
             None => pep440_version(&package.version.to_string())?,
         };
-        let summary = str_key(&project_table, "description")
+        let summary = py
+            .str(&key("description"))?
             .map(str::to_owned)
             .or_else(|| package.description.clone())
             .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
-        let license = match project_table.get("license") {
+        let license = match py.get(&key("license")) {
+            None => package.license.clone(),
             Some(toml::Value::String(s)) => Some(s.clone()),
-            Some(toml::Value::Table(t)) => {
-                if let Some(text) = str_key(t, "text") {
+            Some(toml::Value::Table(_)) => {
+                if let Some(text) = py.str(&["project", "license", "text"])? {
                     Some(text.to_owned())
-                } else if let Some(file) = str_key(t, "file") {
+                } else if let Some(file) = py.str(&["project", "license", "file"])? {
                     Some(std::fs::read_to_string(root.join(file)).with_context(|| {
                         format!("cannot read the license file `{file}` named in pyproject.toml")
                     })?)
                 } else {
-                    None
+                    return Err(py.error_at(&key("license"), "needs `text` or `file`"));
                 }
             }
-            _ => package.license.clone(),
+            Some(_) => {
+                return Err(py.error_at(
+                    &key("license"),
+                    "must be a string or a table with `text` or `file`",
+                ))
+            }
         };
-        let readme = match project_table.get("readme") {
+        let readme = match py.get(&key("readme")) {
             Some(toml::Value::String(file)) => Some((
                 read_text(&root.join(file), "readme")?,
                 readme_content_type(file).to_owned(),
             )),
-            Some(toml::Value::Table(t)) => {
-                let text = match (str_key(t, "file"), str_key(t, "text")) {
+            Some(toml::Value::Table(_)) => {
+                let file = py.str(&["project", "readme", "file"])?;
+                let text = match (file, py.str(&["project", "readme", "text"])?) {
                     (Some(file), _) => read_text(&root.join(file), "readme")?,
                     (None, Some(text)) => text.to_owned(),
-                    _ => bail!("pyproject.toml: `readme` needs `file` or `text`"),
+                    _ => return Err(py.error_at(&key("readme"), "needs `file` or `text`")),
                 };
-                let ct = str_key(t, "content-type")
+                let ct = py
+                    .str(&["project", "readme", "content-type"])?
                     .map(str::to_owned)
-                    .or_else(|| str_key(t, "file").map(|f| readme_content_type(f).to_owned()))
+                    .or_else(|| file.map(|f| readme_content_type(f).to_owned()))
                     .unwrap_or_else(|| "text/plain".to_owned());
                 Some((text, ct))
             }
-            _ => match &package.readme {
+            Some(_) => {
+                return Err(py.error_at(
+                    &key("readme"),
+                    "must be a file name or a table with `file` or `text`",
+                ))
+            }
+            None => match &package.readme {
                 Some(r) => {
                     let path = root.join(r.as_std_path());
                     Some((
@@ -318,30 +386,48 @@ impl Project {
                 None => None,
             },
         };
-        let authors = match project_table.get("authors").and_then(|a| a.as_array()) {
-            Some(list) => list
-                .iter()
-                .filter_map(|a| a.as_table())
-                .map(|a| match (str_key(a, "name"), str_key(a, "email")) {
-                    (Some(n), Some(e)) => format!("{n} <{e}>"),
-                    (Some(n), None) => n.to_owned(),
-                    (None, Some(e)) => e.to_owned(),
-                    (None, None) => String::new(),
-                })
-                .filter(|s| !s.is_empty())
-                .collect(),
+        let authors = match py.get(&key("authors")) {
             None => package.authors.clone(),
+            Some(toml::Value::Array(list)) => {
+                let mut out = Vec::new();
+                for a in list {
+                    let Some(a) = a.as_table() else {
+                        return Err(py.error_at(
+                            &key("authors"),
+                            "must be an array of tables with `name` and/or `email`",
+                        ));
+                    };
+                    let field = |k: &str| a.get(k).and_then(|v| v.as_str());
+                    let entry = match (field("name"), field("email")) {
+                        (Some(n), Some(e)) => format!("{n} <{e}>"),
+                        (Some(n), None) => n.to_owned(),
+                        (None, Some(e)) => e.to_owned(),
+                        (None, None) => continue,
+                    };
+                    out.push(entry);
+                }
+                out
+            }
+            Some(_) => {
+                return Err(py.error_at(
+                    &key("authors"),
+                    "must be an array of tables with `name` and/or `email`",
+                ))
+            }
         };
-        let keywords = if project_table.contains_key("keywords") {
-            str_list(project_table.get("keywords"))
-        } else {
-            package.keywords.clone()
+        let keywords = match py.str_list(&key("keywords"))? {
+            Some(k) => k,
+            None => package.keywords.clone(),
         };
-        let urls = match project_table.get("urls").and_then(|u| u.as_table()) {
-            Some(t) => t
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                .collect(),
+        let urls = match py.table(&key("urls"))? {
+            Some(t) => {
+                let mut out = Vec::new();
+                for k in t.keys() {
+                    let v = py.str(&["project", "urls", k])?.unwrap_or_default();
+                    out.push((k.clone(), v.to_owned()));
+                }
+                out
+            }
             None => [
                 ("Homepage", &package.homepage),
                 ("Repository", &package.repository),
@@ -351,27 +437,25 @@ impl Project {
             .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_owned(), v.clone())))
             .collect(),
         };
-        let extras = project_table
-            .get("optional-dependencies")
-            .and_then(|t| t.as_table())
-            .map(|t| {
-                t.iter()
-                    .map(|(k, v)| (k.clone(), str_list(Some(v))))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut extras = Vec::new();
+        if let Some(t) = py.table(&key("optional-dependencies"))? {
+            for k in t.keys() {
+                let reqs = py.str_list(&["project", "optional-dependencies", k])?;
+                extras.push((k.clone(), reqs.unwrap_or_default()));
+            }
+        }
         let metadata = CoreMetadata {
             name,
             version,
             summary,
             license,
-            requires_python: str_key(&project_table, "requires-python").map(str::to_owned),
+            requires_python: py.str(&key("requires-python"))?.map(str::to_owned),
             readme,
             authors,
             keywords,
-            classifiers: str_list(project_table.get("classifiers")),
+            classifiers: py.str_list(&key("classifiers"))?.unwrap_or_default(),
             urls,
-            requires_dist: str_list(project_table.get("dependencies")),
+            requires_dist: py.str_list(&key("dependencies"))?.unwrap_or_default(),
             extras,
         };
 
@@ -383,7 +467,7 @@ impl Project {
             package_name: package.name.to_string(),
             module,
             python_source,
-            pyproject,
+            pyproject: has_pyproject.then_some(py.table),
             metadata,
         })
     }
@@ -409,5 +493,47 @@ mod tests {
         assert!(check_module_name("1abc").is_err());
         assert!(check_module_name("a..b").is_err());
         assert!(check_module_name("hpyx").is_ok());
+    }
+
+    #[test]
+    fn cargo_errors_become_one_line() {
+        // Measured outputs of `cargo metadata` (cargo 1.95), run in /w.
+        let located = "error: invalid type: integer `3`, expected a version string like \
+            \"0.9.8\"\n --> m/Cargo.toml:9:7\n  |\n9 | foo = 3\n  |       ^\n";
+        assert_eq!(
+            condense_cargo_error(located, Path::new("/w")),
+            (
+                "`/w/m/Cargo.toml`, line 9, column 7: invalid type: integer `3`, expected a \
+                 version string like \"0.9.8\""
+                    .to_owned(),
+                true
+            )
+        );
+        let parent = "error: unclosed array, expected `]`\n --> ../Cargo.toml:2:16\n  |\n\
+            2 | members = [\"m\"\n  |               ^\n";
+        assert!(condense_cargo_error(parent, Path::new("/w/m"))
+            .0
+            .starts_with("`/w/Cargo.toml`, line 2, column 16: unclosed array"));
+        let caused = "warning: unused manifest key: package.bogus\nerror: failed to parse \
+            manifest at `/w/Cargo.toml`\n\nCaused by:\n  missing field `package.name`\n";
+        assert_eq!(
+            condense_cargo_error(caused, Path::new("/")),
+            (
+                "`/w/Cargo.toml`: invalid manifest: missing field `package.name`".to_owned(),
+                true
+            )
+        );
+        let plain = "error: failed to load manifest for dependency `foo`\n\nCaused by:\n  \
+            failed to read `/w/nope/Cargo.toml`\n\nCaused by:\n  No such file or directory \
+            (os error 2)\n";
+        assert_eq!(
+            condense_cargo_error(plain, Path::new("/")),
+            (
+                "failed to load manifest for dependency `foo`: failed to read \
+                 `/w/nope/Cargo.toml`: No such file or directory (os error 2)"
+                    .to_owned(),
+                false
+            )
+        );
     }
 }

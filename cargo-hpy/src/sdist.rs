@@ -19,8 +19,9 @@ use flate2::Compression;
 
 use crate::metadata::escaped_name;
 use crate::new::{BACKEND_DIR, BACKEND_SHIM};
+use crate::output::{self, StagedFile};
 use crate::project::Project;
-use crate::status;
+use crate::{status, tomlfile};
 
 /// Fixed mtime for archive members (1980-01-01), for reproducible sdists.
 const MTIME: u64 = 315_532_800;
@@ -74,13 +75,15 @@ fn workspace_of(manifest_dir: &Path) -> Result<Option<(PathBuf, toml::Table)>> {
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("`{}` is not valid TOML", path.display()))
+    Ok(tomlfile::read(path)?.table)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
 }
 
 /// Lexically normalises `a/b/../c` to `a/c` (paths need not exist).
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -289,7 +292,7 @@ impl Vendorer {
                 continue;
             }
             self.files
-                .insert(target.join(&rel), std::fs::read(dir.join(&rel))?);
+                .insert(target.join(&rel), read_file(&dir.join(&rel))?);
         }
         let table = self.rewrite(&dir, &target, false)?;
         self.files.insert(
@@ -319,7 +322,7 @@ fn sdist_pyproject(project: &Project) -> Result<(Vec<u8>, bool)> {
         .and_then(|b| b.get("build-backend"))
         .is_some();
     if has_backend {
-        return Ok((std::fs::read(project.root.join("pyproject.toml"))?, false));
+        return Ok((read_file(&project.root.join("pyproject.toml"))?, false));
     }
     let mut bs = toml::Table::new();
     bs.insert("requires".into(), toml::Value::Array(vec![]));
@@ -341,6 +344,8 @@ fn sdist_pyproject(project: &Project) -> Result<(Vec<u8>, bool)> {
 /// Writes the sdist; returns its path.
 pub fn sdist(manifest: Option<&Path>, out: Option<PathBuf>) -> Result<PathBuf> {
     let project = Project::load(manifest)?;
+    let out = out.unwrap_or_else(|| project.target_dir.join("wheels"));
+    output::prepare_dir(&out, "the output folder")?;
     let meta = &project.metadata;
     let base = format!("{}-{}", escaped_name(&meta.name), meta.version);
     status::step(
@@ -359,7 +364,7 @@ pub fn sdist(manifest: Option<&Path>, out: Option<PathBuf>) -> Result<PathBuf> {
         if rel == Path::new("Cargo.lock") {
             continue;
         }
-        files.insert(rel.clone(), std::fs::read(project.root.join(&rel))?);
+        files.insert(rel.clone(), read_file(&project.root.join(&rel))?);
     }
     files.insert(
         "Cargo.toml".into(),
@@ -367,7 +372,7 @@ pub fn sdist(manifest: Option<&Path>, out: Option<PathBuf>) -> Result<PathBuf> {
     );
     let lock = project.workspace_root.join("Cargo.lock");
     if lock.is_file() {
-        files.insert("Cargo.lock".into(), std::fs::read(&lock)?);
+        files.insert("Cargo.lock".into(), read_file(&lock)?);
     }
     let (pyproject, needs_shim) = sdist_pyproject(&project)?;
     files.insert("pyproject.toml".into(), pyproject);
@@ -378,13 +383,9 @@ pub fn sdist(manifest: Option<&Path>, out: Option<PathBuf>) -> Result<PathBuf> {
     files.insert("PKG-INFO".into(), meta.render().into_bytes());
     files.extend(vendorer.files);
 
-    let out = out.unwrap_or_else(|| project.target_dir.join("wheels"));
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create `{}`", out.display()))?;
     let path = out.join(format!("{base}.tar.gz"));
-    let tmp = out.join(format!(".{base}.tar.gz.tmp"));
-    let file = std::fs::File::create(&tmp)
-        .with_context(|| format!("cannot create `{}`", tmp.display()))?;
-    let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::default()));
+    let mut staged = StagedFile::create(&path)?;
+    let mut tar = tar::Builder::new(GzEncoder::new(staged.file(), Compression::default()));
     for (rel, data) in &files {
         let mut header = tar::Header::new_gnu();
         header.set_size(data.len() as u64);
@@ -394,9 +395,12 @@ pub fn sdist(manifest: Option<&Path>, out: Option<PathBuf>) -> Result<PathBuf> {
         let name = Path::new(&base).join(rel);
         tar.append_data(&mut header, &name, data.as_slice())
             .with_context(|| format!("cannot add `{}` to the sdist", name.display()))?;
+        output::pause_for_tests();
     }
-    tar.into_inner()?.finish()?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    tar.into_inner()
+        .and_then(|gz| gz.finish())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    let path = staged.commit()?;
     status::step(
         "Finished",
         &format!("{} ({} files)", path.display(), files.len()),

@@ -1,6 +1,8 @@
 //! Writing a wheel (binary distribution format 1.0): the files, then
 //! `<name>-<version>.dist-info/{METADATA,WHEEL,RECORD}`, RECORD last with the sha256
-//! of every other file. Entries get a fixed timestamp so builds are reproducible.
+//! of every other file. Entries get a fixed timestamp so builds are reproducible. The
+//! archive is written to a temporary file and renamed into place when complete
+//! (`output.rs`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,8 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
+
+use crate::output::{self, StagedFile};
 
 /// One file of the wheel.
 #[derive(Debug, Clone)]
@@ -92,24 +96,23 @@ pub fn write(
     });
 
     std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create `{}`", out_dir.display()))?;
+        .with_context(|| format!("cannot create the output folder `{}`", out_dir.display()))?;
     let final_path = out_dir.join(file_name);
-    let tmp_path = out_dir.join(format!(".{file_name}.tmp"));
-    let file = std::fs::File::create(&tmp_path)
-        .with_context(|| format!("cannot create `{}`", tmp_path.display()))?;
-    let mut zip = ZipWriter::new(file);
+    let mut staged = StagedFile::create(&final_path)?;
+    let mut zip = ZipWriter::new(staged.file());
     for e in &entries {
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default())
             .unix_permissions(if e.executable { 0o755 } else { 0o644 });
-        zip.start_file(e.path.as_str(), options)?;
-        zip.write_all(&e.data)?;
+        zip.start_file(e.path.as_str(), options)
+            .and_then(|()| zip.write_all(&e.data).map_err(Into::into))
+            .with_context(|| format!("cannot write `{}`", final_path.display()))?;
+        output::pause_for_tests();
     }
-    zip.finish().context("cannot finish the wheel archive")?;
-    std::fs::rename(&tmp_path, &final_path)
+    zip.finish()
         .with_context(|| format!("cannot write `{}`", final_path.display()))?;
-    Ok(final_path)
+    staged.commit()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ Environment: HPYRS_CPYTHON and HPYRS_PYPY (from .runtimes/env.sh); HPYRS_WHEELHO
 so that every pip call below runs with --no-index (downloaded once, then offline).
 Builds outside the workspace share one cargo target dir: target/packaging.
 """
+import contextlib
 import hashlib
 import os
 import shutil
@@ -20,6 +21,7 @@ import pytest
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORK = os.path.join(REPO, "tests", "_build", "packaging")
 SHARED_TARGET = os.path.join(REPO, "target", "packaging")
+SHARED = {"CARGO_TARGET_DIR": SHARED_TARGET}
 WHEELHOUSE = os.environ.get("HPYRS_WHEELHOUSE", os.path.join(REPO, ".runtimes", "wheelhouse"))
 WHEELHOUSE_PKGS = ["hpy==0.9.0", "pytest", "check-wheel-contents"]
 WHEELHOUSE_STAMP = os.path.join(WHEELHOUSE, ".complete-1")
@@ -77,7 +79,11 @@ def _pypy_base():
 
 @pytest.fixture(scope="session")
 def venvs(work, wheelhouse):
-    """Fresh venvs {"cpython": python, "pypy": python}, each with pytest from the wheelhouse."""
+    """Fresh venvs {"cpython": python, "pypy": python}, each with pytest from the wheelhouse.
+
+    The wheels no longer require hpy (it is their `debug` extra), so the CPython venv gets
+    hpy 0.9.0 here, explicitly.
+    """
     out = {}
     for impl, base in [("cpython", os.environ["HPYRS_CPYTHON"]), ("pypy", _pypy_base())]:
         venv = os.path.join(work, f"venv-{impl}")
@@ -86,12 +92,145 @@ def venvs(work, wheelhouse):
         name = run([py, "-c", "import sys; print(sys.implementation.name)"]).stdout.strip()
         assert name == impl
         run([py] + PIP + ["pytest"])
+        if impl == "cpython":
+            # TODO(capi backend): until the C-API backend lands, an hpy-rs module loads on
+            # CPython only through hpy.universal, and every test below that imports an
+            # installed module on CPython needs hpy; once it lands, drop this install (the
+            # `debug` extra and the HPY=debug/trace tests install hpy themselves).
+            run([py] + PIP + ["hpy==0.9.0"])
         out[impl] = py
     return out
 
 
 def cargo_hpy_run(exe, *args, cwd=None, env=None, check=True):
     return run([exe, "hpy"] + list(args), cwd=cwd, env=env, check=check)
+
+
+# ---------------------------------------------------------------- crates and checks for errors
+
+HPY_DEP = f'hpy-rs = {{ path = "{REPO}/hpy-rs" }}\n'
+MODULE_RS = "#[hpy_rs::hpy_module]\nmod {mod} {{\n    use hpy_rs::prelude::*;\n\n" \
+            "    #[hpy_function]\n    fn one() -> i64 {{\n        1\n    }}\n}}\n"
+BACKEND = ('[build-system]\nrequires = []\nbuild-backend = "hpy_rs_build"\n'
+           'backend-path = ["build_backend"]\n')
+
+
+def write_crate(root, name, lib_rs, *, crate_type="cdylib", deps="", extra=""):
+    os.makedirs(os.path.join(root, "src"), exist_ok=True)
+    lib = f'[lib]\ncrate-type = ["{crate_type}"]\n' if crate_type else ""
+    with open(os.path.join(root, "Cargo.toml"), "w") as f:
+        f.write(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n{lib}\n'
+                f'[dependencies]\n{deps}\n{extra}\n[workspace]\n')
+    with open(os.path.join(root, "src", "lib.rs"), "w") as f:
+        f.write(lib_rs)
+    return root
+
+
+def module_crate(root, name, mod=None, *, backend=True):
+    """A crate with an `#[hpy_module] mod <mod>` (default: its own name) and, with `backend`,
+    the PEP 517 backend shim and a pyproject.toml naming it."""
+    write_crate(root, name, MODULE_RS.format(mod=mod or name), deps=HPY_DEP)
+    if backend:
+        os.makedirs(os.path.join(root, "build_backend"), exist_ok=True)
+        shutil.copy(os.path.join(REPO, "cargo-hpy", "python", "hpy_rs_build.py"),
+                    os.path.join(root, "build_backend"))
+        write(os.path.join(root, "pyproject.toml"), BACKEND)
+    return root
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def snapshot(path):
+    """{relative path: bytes} of every file below `path` (None when it does not exist)."""
+    if not os.path.exists(path):
+        return None
+    out = {}
+    for root, dirs, files in os.walk(path):
+        for d in dirs:
+            out[os.path.relpath(os.path.join(root, d), path) + "/"] = None
+        for f in files:
+            full = os.path.join(root, f)
+            with open(full, "rb") as fh:
+                out[os.path.relpath(full, path)] = fh.read()
+    return out
+
+
+def assert_one_line_error(stderr, message):
+    """stderr ends with exactly one `error: ...` line, holding `message`, and `hint:` lines."""
+    lines = stderr.rstrip("\n").splitlines()
+    errors = [i for i, line in enumerate(lines) if line.startswith("error: ")]
+    assert len(errors) == 1, stderr
+    tail = lines[errors[0]:]
+    assert all(line.startswith("hint: ") for line in tail[1:]), stderr
+    assert message in "\n".join(tail), stderr
+    for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "Traceback", "caused by"]:
+        assert bad not in stderr, stderr
+    return tail[0]
+
+
+def expect_error(exe, *args, message, cwd=None, env=None, unchanged=()):
+    """Runs cargo hpy, which must fail with exit code 1 and one error line holding `message`,
+    printing nothing on stdout and leaving the folders `unchanged` as they were."""
+    before = [snapshot(p) for p in unchanged]
+    proc = cargo_hpy_run(exe, *args, cwd=cwd, env=env, check=False)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert_one_line_error(proc.stderr, message)
+    assert proc.stdout == ""
+    for path, snap in zip(unchanged, before):
+        assert snapshot(path) == snap, f"{path} changed: {snapshot(path)} != {snap}"
+    return proc.stderr
+
+
+def backend_hook(py, project, hook, out, *, env=None, popen=False, config=None):
+    """Calls the PEP 517 hook `hook(out, config)` of `project`'s backend shim in a fresh `py`
+    (the dev profile unless `config` says otherwise)."""
+    config = {"profile": "dev"} if config is None else config
+    code = ("import sys\nsys.path.insert(0, 'build_backend')\nimport hpy_rs_build\n"
+            f"print(hpy_rs_build.{hook}(sys.argv[1], {config!r}))\n")
+    cmd = [py, "-c", code, out]
+    if popen:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return subprocess.Popen(cmd, cwd=project, env=full_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    return run(cmd, cwd=project, env=env, check=False)
+
+
+@contextlib.contextmanager
+def unwritable(path):
+    """`path` as a folder that even root cannot write into (chattr +i; chmod for others)."""
+    os.makedirs(path, exist_ok=True)
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("running as root without chattr: cannot make a folder unwritable")
+        made = run(["chattr", "+i", path], check=False).returncode == 0
+        undo = ["chattr", "-i", path]
+    else:
+        os.chmod(path, 0o555)
+        made, undo = True, None
+    try:
+        probe = os.path.join(path, "probe")
+        try:
+            open(probe, "w").close()
+        except OSError:
+            pass
+        else:
+            os.remove(probe)
+            made = False
+        if not made:
+            pytest.skip(f"cannot make {path} unwritable on this file system")
+        yield path
+    finally:
+        if undo:
+            run(undo, check=False)
+        else:
+            os.chmod(path, 0o755)
 
 
 def wheel_module(wheel):
