@@ -13,6 +13,10 @@ pub struct Introduction;
 #[doc = include_str!("../../book/src/getting-started.md")]
 pub struct GettingStarted;
 
+/// Book: Backends.
+#[doc = include_str!("../../book/src/backends.md")]
+pub struct Backends;
+
 /// Book: Functions.
 #[doc = include_str!("../../book/src/functions.md")]
 pub struct Functions;
