@@ -44,7 +44,7 @@ LANES=(
 status=0
 for lane in "${LANES[@]}"; do
   py=${lane% *} mode=${lane##* }
-  step "pytest: $("$py" -c 'import sys; v = sys.version_info; print(sys.implementation.name, "%d.%d%s" % (v[0], v[1], "d" if hasattr(sys, "gettotalrefcount") else ""))') / $mode"
+  step "pytest: $("$py" -c 'import sys; v = sys.version_info; p = getattr(sys, "pypy_version_info", None); print("PyPy %d.%d" % p[:2] if p else "CPython %d.%d%s" % (v[0], v[1], "d" if hasattr(sys, "gettotalrefcount") else ""))') / $mode"
   HPYRS_MODE=$mode "$py" -m pytest -q -p no:cacheprovider tests/python || status=1
 done
 
