@@ -61,9 +61,11 @@ print(f"all {len(lanes)} lanes loaded identical .hpy0.so files")
 PY
 
 # ---- packaging (cargo hpy) ------------------------------------------------- begin
-# Wheels of every example, `cargo hpy new` + `pip install .`, sdist, develop and the error
-# messages, in fresh CPython and PyPy venvs (pip runs offline from .runtimes/wheelhouse).
-step "packaging: cargo hpy (tests/packaging, fresh CPython and PyPy venvs)"
+# Wheels of every example installed on every interpreter, the import stub's backend choices
+# and errors, `cargo hpy new` + `pip install .`, sdist, develop and the error messages, in fresh
+# venvs of CPython 3.11/3.13/3.14/3.15, PyPy 7.3 and PyPy 8 (pip runs offline from
+# .runtimes/wheelhouse).
+step "packaging: cargo hpy (tests/packaging, fresh venvs of every interpreter)"
 "$HPYRS_CPYTHON" -m pytest -q -p no:cacheprovider tests/packaging || status=1
 # ---- packaging (cargo hpy) ------------------------------------------------- end
 exit $status

@@ -2,8 +2,9 @@
 # `import` runs this file, which loads {SO_FILE} (next to it) on one of two backends:
 #   - the C API, through the interpreter's own extension loader: the default on CPython, and on
 #     PyPy without an HPy runtime (PyPy 8, through cpyext);
-#   - HPy, through `hpy.universal`: the default on PyPy 7.3, and wherever HPY is set
-#     (HPY=debug, HPY=trace, HPY={SHORT_NAME}:debug; on CPython it needs the `hpy` package).
+#   - HPy, through `hpy.universal`: the default on PyPy 7.3, and wherever HPY asks for a mode
+#     (HPY=debug, HPY=trace, HPY=universal, HPY={SHORT_NAME}:debug,...; on CPython this needs the
+#     `hpy` package: `pip install '{DIST_NAME}[debug]'`).
 # HPYRS_BACKEND=capi or HPYRS_BACKEND=hpy (or {SHORT_NAME}:capi,...) forces one.
 # The loaded module says which it runs on in `__hpy_backend__`.
 
@@ -14,18 +15,17 @@ def __bootstrap__():
 
     so_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "{SO_FILE}")
     short = "{SHORT_NAME}"
+    dist = "{DIST_NAME}"
 
     def setting(var):
-        # `value` for every module, or `name:value` items separated by commas (HPy's syntax).
-        raw = os.environ.get(var, "").strip()
-        if not raw:
-            return ""
+        # `value` for every module, or `name:value` items separated by commas (HPy's syntax;
+        # `name` is the module's last component, as in HPy, or its full dotted name).
         found = ""
-        for item in raw.split(","):
+        for item in os.environ.get(var, "").split(","):
             name, sep, value = item.strip().rpartition(":")
             if not sep:
                 found = found or value
-            elif name == short:
+            elif name.strip() in (short, __name__):
                 return value.strip().lower()
         return found.strip().lower()
 
@@ -34,19 +34,32 @@ def __bootstrap__():
 
     forced = setting("HPYRS_BACKEND")
     if forced not in ("", "capi", "hpy"):
-        fail("HPYRS_BACKEND=%r: expected 'capi' or 'hpy'" % forced)
+        fail(
+            "HPYRS_BACKEND=%r asks for the backend %r; expected 'capi' or 'hpy' (or "
+            "'%s:capi', ...)" % (os.environ["HPYRS_BACKEND"], forced, short)
+        )
     hpy_mode = setting("HPY")
-    pypy = sys.implementation.name == "pypy"
-    if forced:
-        backend = forced
-    elif hpy_mode:
-        backend = "hpy"
-    elif pypy:
+    if hpy_mode not in ("", "universal", "debug", "trace"):
+        fail(
+            "HPY=%r asks for the HPy mode %r; expected 'universal', 'debug' or 'trace' (or "
+            "'%s:debug', ...)" % (os.environ["HPY"], hpy_mode, short)
+        )
+    impl = sys.implementation.name
+    if impl == "pypy":
         import importlib.util
 
-        backend = "hpy" if importlib.util.find_spec("_hpy_universal") else "capi"
+        hpy_builtin = importlib.util.find_spec("_hpy_universal") is not None
     else:
-        backend = "capi"
+        hpy_builtin = False
+    if forced:
+        backend = forced
+        asked = "HPYRS_BACKEND=" + os.environ["HPYRS_BACKEND"]
+    elif hpy_mode:
+        backend = "hpy"
+        asked = "HPY=" + os.environ["HPY"]
+    else:
+        backend = "hpy" if hpy_builtin else "capi"
+        asked = ""
 
     if backend == "capi":
         import importlib.machinery
@@ -63,22 +76,19 @@ def __bootstrap__():
             raise
         return
 
-    # HPy: hpy.universal's loader, in the mode HPY asks for.
-    if pypy:
-        import importlib.util
-
-        if not importlib.util.find_spec("_hpy_universal"):
-            fail(
-                "this PyPy has no HPy runtime (PyPy 8 removed it), so HPY=%s cannot be used; "
-                "HPy's debug and trace modes need PyPy 7.3 or CPython 3.11 (the C-API backend "
-                "runs here: unset HPY)" % (hpy_mode or "universal")
-            )
-    elif sys.version_info >= (3, 13):
+    # HPy: hpy.universal's loader, in the mode HPY asks for (only a variable gets here, except
+    # on PyPy 7.3, where HPy is the default).
+    unset = "; without %s the module runs on the C API" % asked.split("=")[0] if asked else ""
+    where = "HPy's modes work on PyPy 7.3 and on CPython 3.11 (with the `hpy` package)"
+    if impl == "pypy" and not hpy_builtin:
         fail(
-            "HPy's runtime (the `hpy` package, 0.9.0) crashes on CPython 3.13 and newer "
-            "(hpyproject/hpy#490), so HPY=%s cannot be used here; HPy's debug and trace modes "
-            "need CPython 3.11 or PyPy 7.3 (the C-API backend runs here: unset HPY)"
-            % (hpy_mode or "universal")
+            "%s asks for HPy, but this PyPy (%s) has no HPy runtime: PyPy 8 removed it. %s%s"
+            % (asked, "%d.%d.%d" % tuple(sys.pypy_version_info[:3]), where, unset)
+        )
+    if impl == "cpython" and sys.version_info >= (3, 13):
+        fail(
+            "%s asks for HPy, whose runtime for CPython (the `hpy` package, 0.9.0) is known to "
+            "crash on CPython 3.13 and newer (hpyproject/hpy#490). %s%s" % (asked, where, unset)
         )
     folder = os.path.dirname(so_path)
     if ".hpy" in folder:
@@ -89,13 +99,27 @@ def __bootstrap__():
     try:
         from hpy.universal import _load_bootstrap
     except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and exc.name in ("hpy", "hpy.universal"):
+            why = (
+                "HPy's runtime, the `hpy` package, is not installed for %s: "
+                "`pip install '%s[debug]'` (or `pip install 'hpy>=0.9.0'`)" % (sys.executable, dist)
+            )
+        else:
+            why = "HPy's runtime (hpy.universal) failed to load: %s" % exc
         raise ImportError(
-            "cannot import %s on HPy: HPy's runtime is missing. On CPython, "
-            "`pip install 'hpy>=0.9.0'` (or the package's `debug` extra); the C-API backend "
-            "needs nothing: unset HPY and HPYRS_BACKEND" % __name__,
+            "cannot import %s: %s asks for HPy, and %s%s"
+            % (__name__, asked or "this interpreter", why, unset),
             name=__name__,
+            path=so_path,
         ) from exc
-    m = _load_bootstrap(short, __name__, __package__, so_path, __loader__, __spec__, os.environ)
+    # HPy reads the mode from HPY itself, and rejects a value that does not name this module:
+    # hand it this module's mode alone (HPY_LOG and the rest unchanged). Not a dict: hpy 0.9.0
+    # releases a reference it does not own to a dict's item (the process crashes later).
+    class Environ:
+        def __getitem__(self, key):
+            return (hpy_mode or "universal") if key == "HPY" else os.environ[key]
+
+    m = _load_bootstrap(short, __name__, __package__, so_path, __loader__, __spec__, Environ())
     # PyPy 7.3.19 sets __file__ to the module name and __name__ to the short name.
     if getattr(m, "__file__", None) != so_path:
         m.__file__ = so_path

@@ -119,15 +119,21 @@ pub fn check_symbols(project: &Project, info: &ElfInfo, lib: &Path) -> Result<()
             found[0]
         );
     }
+    let c_api_only = missing.len() == 1 && *missing[0] == format!("PyInit_{short}");
     bail!(
-        "the built library `{}` defines HPyInit_{short} but lacks {}: it was not made by \
-         #[hpy_module]",
+        "the built library `{}` defines HPyInit_{short} but lacks {}: {}",
         lib.display(),
         missing
             .iter()
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if c_api_only {
+            "the C-API backend's entry point, which the import stub loads on CPython and PyPy 8\n\
+             hint: build with an hpy-rs that has the C-API backend"
+        } else {
+            "it was not made by #[hpy_module]"
+        }
     )
 }
 
@@ -223,7 +229,7 @@ pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<PathBuf> 
     });
     entries.push(Entry {
         path: stub_path,
-        data: stub_source(project.short_name(), &so_file).into_bytes(),
+        data: stub_source(project.short_name(), &so_file, &project.metadata.name).into_bytes(),
         executable: false,
     });
 

@@ -78,13 +78,15 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo> {
     })
 }
 
-/// The four symbols HPy's loader looks up for module `short_name` (hpy-abi.md §1).
-pub fn loader_symbols(short_name: &str) -> [String; 4] {
+/// The symbols the two loaders look up for module `short_name`: HPy's four (hpy-abi.md §1),
+/// then the C API's `PyInit_<name>` (the import stub's default backend on CPython and PyPy 8).
+pub fn loader_symbols(short_name: &str) -> [String; 5] {
     [
         format!("HPyInit_{short_name}"),
         format!("HPyInitGlobalContext_{short_name}"),
         format!("get_required_hpy_major_version_{short_name}"),
         format!("get_required_hpy_minor_version_{short_name}"),
+        format!("PyInit_{short_name}"),
     ]
 }
 

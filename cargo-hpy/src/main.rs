@@ -1,5 +1,5 @@
 //! `cargo hpy`: scaffold, build and package hpy-rs extension modules as one universal
-//! wheel that pip installs on CPython (with `hpy`) and on PyPy.
+//! wheel that pip installs on CPython 3.11+ and on PyPy (7.3 and 8).
 //!
 //! Installed with `cargo install --path cargo-hpy`, cargo runs it as `cargo hpy ...`
 //! (argv `cargo-hpy hpy ...`); `cargo-hpy ...` works too. A failure is one `error: ...`

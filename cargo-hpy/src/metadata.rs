@@ -5,15 +5,17 @@ use anyhow::{bail, Result};
 
 /// The extra of every hpy-rs wheel that adds HPy's runtime on CPython:
 /// `pip install 'demo[debug]'`, for `HPY=debug` (and `HPY=trace`). The module itself runs
-/// on CPython's C API without it; PyPy has HPy built in, so the extra adds nothing there.
-/// Named after what it is for, not after the package it pulls in.
+/// on CPython's C API without it; PyPy 7.3 has HPy built in and PyPy 8 has no HPy, so the
+/// extra adds nothing there. Named after what it is for, not after the package it pulls in.
 pub const HPY_EXTRA: &str = "debug";
 
-/// The requirement [`HPY_EXTRA`] adds, and the marker that limits it to CPython (pip
-/// cannot install `hpy` on PyPy).
+/// The requirement [`HPY_EXTRA`] adds, and the marker that limits it to the CPythons where
+/// HPy's runtime can work: pip cannot install `hpy` on PyPy, and hpy 0.9.0 (the last release)
+/// crashes on CPython 3.13+, where the import stub refuses HPy; there the extra would only
+/// make pip compile hpy from source (it has wheels up to 3.11) for nothing.
 pub const HPY_REQUIREMENT: (&str, &str) = (
     "hpy>=0.9.0",
-    "platform_python_implementation == \"CPython\"",
+    "platform_python_implementation == \"CPython\" and python_version < \"3.13\"",
 );
 
 /// An extra's name normalized as PEP 685 compares them (`Debug`, `de_bug` → `debug`, `de-bug`).
@@ -102,8 +104,8 @@ impl CoreMetadata {
         }
         // The hpy extra joins the project's own extra of that name, if it has one.
         let mut extras = self.extras.clone();
-        let (hpy, cpython) = HPY_REQUIREMENT;
-        let hpy = format!("{hpy}; {cpython}");
+        let (hpy, where_) = HPY_REQUIREMENT;
+        let hpy = format!("{hpy}; {where_}");
         match extras
             .iter_mut()
             .find(|(e, _)| normalize_extra(e) == HPY_EXTRA)
@@ -115,8 +117,9 @@ impl CoreMetadata {
             field("Provides-Extra", extra);
             for r in reqs {
                 let r = match r.split_once(';') {
-                    Some((req, marker)) if marker.trim() == cpython => {
-                        format!("{}; {cpython} and extra == \"{extra}\"", req.trim())
+                    // Ours: a conjunction already, no parentheses needed.
+                    Some((req, marker)) if marker.trim() == where_ => {
+                        format!("{}; {where_} and extra == \"{extra}\"", req.trim())
                     }
                     Some((req, marker)) => {
                         format!(
@@ -282,7 +285,7 @@ mod tests {
             Requires-Dist: pytest; (python_version >= \"3.8\") and extra == \"test\"\n\
             Provides-Extra: debug\n\
             Requires-Dist: hpy>=0.9.0; platform_python_implementation == \"CPython\" and \
-            extra == \"debug\"\n\
+            python_version < \"3.13\" and extra == \"debug\"\n\
             Description-Content-Type: text/markdown\n\n# Demo\n";
         assert_eq!(text, expected);
     }
@@ -301,7 +304,7 @@ mod tests {
             text.ends_with(
                 "Provides-Extra: Debug\nRequires-Dist: objgraph; extra == \"Debug\"\n\
                  Requires-Dist: hpy>=0.9.0; platform_python_implementation == \"CPython\" and \
-                 extra == \"Debug\"\n"
+                 python_version < \"3.13\" and extra == \"Debug\"\n"
             ),
             "{text}"
         );

@@ -16,6 +16,11 @@ pub fn warn(msg: &str) {
     eprint_line(&format!("warning: {msg}"));
 }
 
+/// Prints `note: message` (information, not a problem).
+pub fn note(msg: &str) {
+    eprint_line(&format!("note: {msg}"));
+}
+
 /// Writes one line to stderr, ignoring a closed stderr (`eprintln!` would panic).
 pub fn eprint_line(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");

@@ -1,19 +1,22 @@
-"""Fixtures for the packaging tests (cargo hpy): fresh venvs, a local wheelhouse, wheels.
+"""Fixtures for the packaging tests (cargo hpy): fresh venvs of every interpreter (shared by
+the whole session), a local wheelhouse, wheels.
 
 Run with the CPython runtime (scripts/test.sh does):
     $HPYRS_CPYTHON -m pytest -q -p no:cacheprovider tests/packaging
 
-Environment: HPYRS_CPYTHON and HPYRS_PYPY (from .runtimes/env.sh); HPYRS_WHEELHOUSE
+Environment: the HPYRS_* interpreters of .runtimes/env.sh (see LANES); HPYRS_WHEELHOUSE
 (default .runtimes/wheelhouse) caches hpy==0.9.0, pytest and check-wheel-contents wheels
 so that every pip call below runs with --no-index (downloaded once, then offline).
 Builds outside the workspace share one cargo target dir: target/packaging.
 """
+import concurrent.futures
 import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 
 import pytest
@@ -72,34 +75,96 @@ def wheelhouse():
     return WHEELHOUSE
 
 
-def _pypy_base():
-    wrapper = os.path.join(REPO, ".runtimes", "bin", "pypy3.11")
-    return wrapper if os.path.exists(wrapper) else os.environ["HPYRS_PYPY"]
+# Every interpreter an hpy-rs wheel installs on: lane -> (the `.runtimes/bin` wrapper to make
+# venvs with, or the env.sh variable of its venv python; sys.implementation.name; "major.minor"
+# of the Python version; the backend an installed module picks by default).
+LANES = {
+    "py311": ("HPYRS_CPYTHON", "cpython", "3.11", "capi"),
+    "py313": ("python3.13", "cpython", "3.13", "capi"),
+    "py314": ("python3.14", "cpython", "3.14", "capi"),
+    "py315": ("python3.15", "cpython", "3.15", "capi"),
+    "pypy73": ("pypy3.11", "pypy", "3.11", "hpy-universal"),
+    "pypy8": ("pypy3.11-v8", "pypy", "3.11", "capi"),
+}
+FALLBACK = {"python3.13": "HPYRS_PY313", "python3.14": "HPYRS_PY314",
+            "python3.15": "HPYRS_PY315", "pypy3.11": "HPYRS_PYPY", "pypy3.11-v8": "HPYRS_PYPY8"}
+
+
+def lane_base(lane):
+    """The interpreter that makes the lane's venvs: the wrapper in .runtimes/bin (it finds its
+    prefix from its own path), else the lane's venv python from env.sh."""
+    name = LANES[lane][0]
+    if name.startswith("HPYRS_"):
+        return os.environ[name]
+    wrapper = os.path.join(REPO, ".runtimes", "bin", name)
+    return wrapper if os.path.exists(wrapper) else os.environ[FALLBACK[name]]
+
+
+class Venvs:
+    """Fresh venvs, one per lane, made on first use and shared by every test of the session.
+
+    `venvs["py314"]` is the venv's python. A venv holds only pip: no hpy (the wheels need none;
+    `has_hpy` adds or removes it on py311 for the tests that ask) and no pytest (`with_pytest`).
+    `all()` makes the missing ones in parallel."""
+
+    def __init__(self, work):
+        self.work = work
+        self.pythons = {}
+        self.locks = {lane: threading.Lock() for lane in LANES}
+        self.pytest = set()
+
+    def __getitem__(self, lane):
+        with self.locks[lane]:
+            if lane not in self.pythons:
+                self.pythons[lane] = self._make(lane)
+            return self.pythons[lane]
+
+    def _make(self, lane):
+        _, impl, version, _ = LANES[lane]
+        venv = os.path.join(self.work, f"venv-{lane}")
+        run([lane_base(lane), "-m", "venv", venv])
+        py = os.path.join(venv, "bin", "python")
+        found = run([py, "-c", "import sys; v = sys.version_info; "
+                               "print(sys.implementation.name, '%d.%d' % v[:2])"]).stdout.split()
+        assert found == [impl, version], (lane, found)
+        return py
+
+    def all(self, then=None):
+        """{lane: python} of every lane, after `then(lane)` (which returns the python), run in
+        parallel with the other lanes."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            return dict(zip(LANES, pool.map(then or self.__getitem__, LANES)))
+
+    def with_pytest(self, lane):
+        py = self[lane]
+        if lane not in self.pytest:
+            run([py] + PIP + ["pytest"])
+            self.pytest.add(lane)
+        return py
+
+    def has_hpy(self, lane, present):
+        """Installs (hpy 0.9.0, from the wheelhouse) or removes the `hpy` package."""
+        py = self[lane]
+        if importable(py, "hpy") == present:
+            return py
+        if present:
+            run([py] + PIP + ["hpy==0.9.0"])
+        else:
+            run([py, "-m", "pip", "--disable-pip-version-check", "uninstall", "-q", "-y", "hpy"])
+        assert importable(py, "hpy") == present
+        return py
+
+
+def importable(py, module):
+    """Whether `import module` works in `py`."""
+    code = "import importlib, sys\ntry:\n    importlib.import_module(sys.argv[1])\n" \
+           "except ImportError:\n    print(False)\nelse:\n    print(True)"
+    return run([py, "-c", code, module], cwd="/").stdout.strip() == "True"
 
 
 @pytest.fixture(scope="session")
 def venvs(work, wheelhouse):
-    """Fresh venvs {"cpython": python, "pypy": python}, each with pytest from the wheelhouse.
-
-    The wheels no longer require hpy (it is their `debug` extra), so the CPython venv gets
-    hpy 0.9.0 here, explicitly.
-    """
-    out = {}
-    for impl, base in [("cpython", os.environ["HPYRS_CPYTHON"]), ("pypy", _pypy_base())]:
-        venv = os.path.join(work, f"venv-{impl}")
-        run([base, "-m", "venv", venv])
-        py = os.path.join(venv, "bin", "python")
-        name = run([py, "-c", "import sys; print(sys.implementation.name)"]).stdout.strip()
-        assert name == impl
-        run([py] + PIP + ["pytest"])
-        if impl == "cpython":
-            # TODO(capi backend): until the C-API backend lands, an hpy-rs module loads on
-            # CPython only through hpy.universal, and every test below that imports an
-            # installed module on CPython needs hpy; once it lands, drop this install (the
-            # `debug` extra and the HPY=debug/trace tests install hpy themselves).
-            run([py] + PIP + ["hpy==0.9.0"])
-        out[impl] = py
-    return out
+    return Venvs(work)
 
 
 def cargo_hpy_run(exe, *args, cwd=None, env=None, check=True):

@@ -17,7 +17,7 @@ COMMANDS = ["build", "sdist", "develop"]
 def packaging_args(command, manifest, out, venvs):
     """Arguments of `command` for the crate at `manifest`, writing to `out`."""
     if command == "develop":
-        return ["develop", "--python", venvs["pypy"], "-m", manifest]
+        return ["develop", "--python", venvs["py311"], "-m", manifest]
     return [command, "-m", manifest, "-o", out]
 
 
@@ -81,12 +81,12 @@ def test_malformed_cargo_toml_backend(work, cargo_hpy, venvs):
     out = os.path.join(work, "bad", "cargo-backend-out")
     os.makedirs(out)
     for hook in ["build_wheel", "build_sdist"]:
-        proc = backend_hook(venvs["cpython"], proj, hook, out, env={"CARGO_HPY": cargo_hpy})
+        proc = backend_hook(venvs["py311"], proj, hook, out, env={"CARGO_HPY": cargo_hpy})
         assert proc.returncode == 1, proc.stderr
         assert_one_line_error(proc.stderr, expected)
         assert proc.stdout == "" and os.listdir(out) == []
     # pip shows the same line, and writes no wheel.
-    proc = pip_wheel(venvs["pypy"], proj, out, cargo_hpy)
+    proc = pip_wheel(venvs["py311"], proj, out, cargo_hpy)
     assert proc.returncode != 0
     assert expected in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr + proc.stdout
@@ -138,16 +138,16 @@ def test_malformed_pyproject_toml_backend(work, cargo_hpy, venvs):
     pyproject = write(os.path.join(proj, "pyproject.toml"),
                       BACKEND + '\n[project]\nname = "badpybackend"\nversion = 1\n')
     expected = f"`{pyproject}`, line 8, column 11: `project.version` must be a string"
-    proc = pip_wheel(venvs["cpython"], proj, out, cargo_hpy)
+    proc = pip_wheel(venvs["py311"], proj, out, cargo_hpy)
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr + proc.stdout and os.listdir(out) == []
     # A syntax error: pip parses pyproject.toml itself and stops before the backend runs
     # (its message is pip's own), so call the hook as another frontend would.
     write(pyproject, BACKEND + '\n[project\nname = "badpybackend"\n')
-    proc = pip_wheel(venvs["cpython"], proj, out, cargo_hpy)
+    proc = pip_wheel(venvs["py311"], proj, out, cargo_hpy)
     assert proc.returncode != 0 and "line 6, column 9" in proc.stderr + proc.stdout
     assert os.listdir(out) == []
-    proc = backend_hook(venvs["cpython"], proj, "build_wheel", out, env={"CARGO_HPY": cargo_hpy})
+    proc = backend_hook(venvs["py311"], proj, "build_wheel", out, env={"CARGO_HPY": cargo_hpy})
     assert proc.returncode == 1
     assert_one_line_error(proc.stderr, f"`{pyproject}`, line 6, column 9: invalid TOML: ")
     assert os.listdir(out) == []
@@ -189,7 +189,7 @@ def test_crate_without_cdylib_init_and_backend(work, cargo_hpy, venvs):
     write(os.path.join(proj, "Cargo.toml"), text)
     out = os.path.join(work, "bad", "nocdylib-backend-out")
     os.makedirs(out)
-    proc = pip_wheel(venvs["pypy"], proj, out, cargo_hpy)
+    proc = pip_wheel(venvs["py311"], proj, out, cargo_hpy)
     assert proc.returncode != 0 and "error: crate `nocdylib` is not a cdylib" in proc.stderr
     assert os.listdir(out) == []
 
@@ -205,7 +205,7 @@ def test_module_name_mismatch_develop_and_backend(work, cargo_hpy, venvs):
     write(os.path.join(out, "mismatch-0.0.1-py3-none-any.whl"), "an earlier wheel")
     expect_error(cargo_hpy, "build", "-m", os.path.join(proj, "Cargo.toml"), "-o", out,
                  env=SHARED, message=message, unchanged=[out])
-    py = venvs["pypy"]
+    py = venvs["py311"]
     err = expect_error(cargo_hpy, "develop", "--python", py, "-m",
                        os.path.join(proj, "Cargo.toml"), env=SHARED, message=message)
     assert "Installing" not in err
@@ -258,7 +258,7 @@ def test_unwritable_output_folder(work, cargo_hpy, venvs):
                      unchanged=[ro])
         # The backend, called with an unwritable folder.
         for hook in ["build_wheel", "build_sdist"]:
-            proc = backend_hook(venvs["cpython"], proj, hook, ro, env={"CARGO_HPY": cargo_hpy})
+            proc = backend_hook(venvs["py311"], proj, hook, ro, env={"CARGO_HPY": cargo_hpy})
             assert proc.returncode == 1
             assert_one_line_error(proc.stderr, f"cannot write to the output folder `{ro}`")
         # new and init.
@@ -274,7 +274,7 @@ def test_unwritable_output_folder(work, cargo_hpy, venvs):
     develop_dir = os.path.join(SHARED["CARGO_TARGET_DIR"], "hpy-develop")
     shutil.rmtree(develop_dir, ignore_errors=True)
     with unwritable(develop_dir):
-        expect_error(cargo_hpy, "develop", "--python", venvs["pypy"], "-m", manifest, env=SHARED,
+        expect_error(cargo_hpy, "develop", "--python", venvs["py311"], "-m", manifest, env=SHARED,
                      message=f"cannot write to the output folder `{develop_dir}`",
                      unchanged=[develop_dir])
 

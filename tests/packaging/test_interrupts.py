@@ -175,7 +175,7 @@ def test_interrupted_while_cargo_builds(work, cargo_hpy, crate, venvs, command, 
     if command == "build":
         args = ["build", "-m", crate, "-o", out]
     else:
-        args = ["develop", "--python", venvs["pypy"], "-m", crate]
+        args = ["develop", "--python", venvs["py311"], "-m", crate]
         out = os.path.join(SHARED["CARGO_TARGET_DIR"], "hpy-develop")
     before = [n for n in listing(out) if n.startswith("intrcrate")]
     logs = gate + "-logs"
@@ -201,7 +201,7 @@ def test_interrupted_while_cargo_builds(work, cargo_hpy, crate, venvs, command, 
     else:
         assert "Installed intrcrate 0.1.0" in proc.stderr
         code = "import intrcrate; print(intrcrate.one())"
-        assert run([venvs["pypy"], "-c", code], cwd="/").stdout.strip() == "1"
+        assert run([venvs["py311"], "-c", code], cwd="/").stdout.strip() == "1"
     if sig == signal.SIGKILL:
         wait_for(lambda: not any(alive(p) for p in cargo), 120, "the orphaned cargo to end")
 
@@ -265,7 +265,7 @@ def test_interrupted_backend(work, cargo_hpy, crate, venvs, how):
     os.makedirs(gate)
     os.makedirs(out)
     env = dict(SHARED, CARGO_HPY=cargo_hpy, HPYRS_TEST_SLOW_BUILD=gate)
-    proc = backend_hook(venvs["cpython"], project, "build_wheel", out, env=env, popen=True)
+    proc = backend_hook(venvs["py311"], project, "build_wheel", out, env=env, popen=True)
     try:
         wait_for(lambda: os.path.exists(os.path.join(gate, "started")), 300, "the build script")
         tree = descendants(proc.pid)
@@ -286,7 +286,7 @@ def test_interrupted_backend(work, cargo_hpy, crate, venvs, how):
     finally:
         write(os.path.join(gate, "release"), "")
     env.pop("HPYRS_TEST_SLOW_BUILD")
-    proc = backend_hook(venvs["cpython"], project, "build_wheel", out, env=env)
+    proc = backend_hook(venvs["py311"], project, "build_wheel", out, env=env)
     assert proc.returncode == 0, proc.stderr
     name = proc.stdout.strip()
     assert listing(out) == [name] and name.startswith("intrcrate-0.1.0-py3-none-")

@@ -1,11 +1,11 @@
-"""cargo hpy end to end: wheels of every example install on CPython and PyPy from one file,
-`cargo hpy new` projects pip-install on both, sdists build with the PEP 517 backend, and every
-error case prints its message (no traceback, no panic)."""
+"""cargo hpy end to end: the wheels of every example are valid (test_backends.py installs them on
+every interpreter), `cargo hpy new` projects pip-install and pass their tests on CPython 3.14 and
+PyPy 8 with no hpy, sdists build with the PEP 517 backend, `develop` installs into every
+interpreter, and every error case prints its message (no traceback, no panic)."""
 import base64
 import csv
 import hashlib
 import io
-import json
 import os
 import re
 import tarfile
@@ -13,16 +13,8 @@ import zipfile
 
 import pytest
 
-from conftest import (HPY_DEP, MODULE_RS, PIP, REPO, SHARED, WHEELHOUSE, cargo_hpy_run,
-                      example_crates, expect_error, run, sha256, wheel_module, write_crate)
-
-IMPLS = ["cpython", "pypy"]
-
-
-def installed_so(py, module):
-    code = ("import importlib.util as u, sys; s = u.find_spec(sys.argv[1]); "
-            "import os; print(os.path.join(os.path.dirname(s.origin), sys.argv[1].rsplit('.', 1)[-1] + '.hpy0.so'))")
-    return run([py, "-c", code, module], cwd="/").stdout.strip()
+from conftest import (HPY_DEP, LANES, MODULE_RS, PIP, REPO, SHARED, cargo_hpy_run,
+                      expect_error, importable, lane_base, run, wheel_module, write_crate)
 
 
 def pip_install(py, *args, env=None):
@@ -66,16 +58,17 @@ def test_example_wheels_are_valid(example_wheels, venvs):
             stub = z.read(f"{module}.py").decode()
             assert z.getinfo(f"{module}.hpy0.so").external_attr >> 16 & 0o777 == 0o755
         assert f"Name: {name}\nVersion: 0.1.0\n" in meta
-        # hpy is no requirement, only the `debug` extra (for HPY=debug/trace on CPython).
+        # hpy is no requirement, only the `debug` extra (for HPY=debug/trace on CPython < 3.13).
         assert [line for line in meta.splitlines() if line.startswith("Requires-Dist: hpy")] == [
             'Requires-Dist: hpy>=0.9.0; platform_python_implementation == "CPython" and '
-            'extra == "debug"']
+            'python_version < "3.13" and extra == "debug"']
         assert "Provides-Extra: debug\nRequires-Dist: hpy>=0.9.0;" in meta
         assert "License: MIT" in meta
         assert "Root-Is-Purelib: false" in wheel_txt and "Tag: py3-none-manylinux_2_" in wheel_txt
         assert "pkg_resources" not in stub and "_load_bootstrap" in stub
+        assert "ExtensionFileLoader" in stub and f'dist = "{name}"' in stub
     # Third-party checkers: check-wheel-contents (layout, RECORD) and twine (metadata).
-    cpy = venvs["cpython"]
+    cpy = venvs["py311"]
     pip_install(cpy, "check-wheel-contents")
     cwc = os.path.join(os.path.dirname(cpy), "check-wheel-contents")
     # W009 ("multiple toplevel library entries") is the HPy layout itself: `<m>.py` (the stub)
@@ -87,97 +80,11 @@ def test_example_wheels_are_valid(example_wheels, venvs):
     assert proc.stdout.count("PASSED") == len(example_wheels), proc.stdout
 
 
-def test_hello_one_wheel_on_both_interpreters(example_wheels, venvs):
-    wheel = example_wheels["hello"]
-    so_in_wheel = hashlib.sha256(zipfile.ZipFile(wheel).read("hello.hpy0.so")).hexdigest()
-    digests = {}
-    for impl in IMPLS:
-        py = venvs[impl]
-        pip_install(py, wheel)
-        out = run([py, "-c", "import hello, sys; print(sys.implementation.name, hello.greet(), "
-                             "hello.greet('PyPy'), hello.add(2, 3))"], cwd="/").stdout
-        assert out.split() == [impl, "Hello,", "world!", "Hello,", "PyPy!", "5"]
-        digests[impl] = sha256(installed_so(py, "hello"))
-        # CPython: hpy 0.9.0 (PyPI's wheel) that the venvs fixture installed (TODO(capi
-        # backend): explicitly, see conftest.py); PyPy keeps its built-in 0.9.1.dev.
-        hpy = run([py, "-c", "import importlib.metadata as m, hpy.universal as u; print(m.version('hpy'), u.__file__)"],
-                  cwd="/").stdout.split()
-        venv = os.path.dirname(os.path.dirname(py))
-        if impl == "cpython":
-            assert hpy[0] == "0.9.0" and hpy[1].startswith(venv)
-        else:
-            assert hpy[0].startswith("0.9.1.dev") and not hpy[1].startswith(venv)
-    assert digests["cpython"] == digests["pypy"] == so_in_wheel
-
-
-def resolved(py, *requirements):
-    """The distributions pip would install for `requirements` in `py` (offline, from the
-    wheelhouse, as if nothing were installed)."""
-    report = os.path.join(os.path.dirname(py), "pip-report.json")
-    run([py] + PIP + ["--dry-run", "--ignore-installed", "--report", report] + list(requirements))
-    with open(report) as f:
-        return sorted(item["metadata"]["name"] for item in json.load(f)["install"])
-
-
-@pytest.mark.parametrize("impl", IMPLS)
-def test_hpy_is_only_the_debug_extra(example_wheels, venvs, impl):
-    """pip installs no hpy with the wheel; `[debug]` adds it on CPython, nothing on PyPy
-    (the wheelhouse has hpy, so a requirement would be resolved)."""
-    assert any(n.startswith("hpy-0.9.0-") for n in os.listdir(WHEELHOUSE))
-    wheel = example_wheels["hello"]
-    assert resolved(venvs[impl], wheel) == ["hello"]
-    with_extra = resolved(venvs[impl], f"{wheel}[debug]")
-    if impl == "cpython":
-        # hpy, and what hpy itself requires (setuptools).
-        assert "hpy" in with_extra and with_extra[0] == "hello", with_extra
-    else:
-        assert with_extra == ["hello"]
-
-
-@pytest.mark.parametrize("impl", IMPLS)
-def test_hpy_env_var_selects_the_mode_through_the_stub(example_wheels, venvs, impl):
-    py = venvs[impl]
-    pip_install(py, example_wheels["hello"])
-    # Handles open while Python code runs inside hello.call: only the debug context tracks them.
-    code = ("import hello\nfrom hpy.universal import _debug\ngen = _debug.new_generation()\n"
-            "print(hello.call(lambda: len(_debug.get_open_handles(gen))))")
-    counts = {}
-    for mode in ["universal", "debug", "hello:debug", "trace"]:
-        counts[mode] = int(run([py, "-c", code], cwd="/", env={"HPY": mode}).stdout)
-    assert counts["universal"] == 0 and counts["trace"] == 0
-    assert counts["debug"] > 0 and counts["hello:debug"] > 0
-    trace = ("import hello, hpy.trace as t\nhello.add(1, 2)\n"
-             "print(t.get_call_counts()['ctx_Long_FromInt64_t'])")
-    assert run([py, "-c", trace], cwd="/", env={"HPY": "trace"}).stdout.strip() == "1"
-    # Debug mode with a leak detector around real calls.
-    leak = ("import hello\nfrom hpy.debug import LeakDetector\nwith LeakDetector():\n"
-            "    assert hello.greet() == 'Hello, world!' and hello.add(2, 3) == 5\nprint('ok')")
-    assert run([py, "-c", leak], cwd="/", env={"HPY": "debug"}).stdout.strip() == "ok"
-
-
-SMOKE = {
-    "hello": "assert m.add(2, 3) == 5",
-    "piconumpy": "a = m.array([1.0, 2.0]); assert (a * 2).tolist() == [2.0, 4.0]",
-    "bench": "assert m.add_ints(2, 3) == 5",
-}
-
-
-@pytest.mark.parametrize("example", example_crates())
-def test_every_example_installs_on_both(example_wheels, venvs, example):
-    wheel = example_wheels[example]
-    module = wheel_module(wheel)
-    for impl in IMPLS:
-        py = venvs[impl]
-        pip_install(py, wheel)
-        code = f"import importlib; m = importlib.import_module({module!r}); {SMOKE.get(example, 'pass')}; print(m.__name__)"
-        assert run([py, "-c", code], cwd="/").stdout.strip() == module
-        assert sha256(installed_so(py, module)) == hashlib.sha256(
-            zipfile.ZipFile(wheel).read(module.replace(".", "/") + ".hpy0.so")).hexdigest()
-
-
 # ---------------------------------------------------------------- cargo hpy new / pip install .
 
-def test_new_project_pip_installs_and_tests_on_both(work, cargo_hpy, venvs):
+@pytest.fixture(scope="module")
+def new_project(work, cargo_hpy):
+    """A `cargo hpy new demo` project (one for every lane: cargo builds it once)."""
     proj = os.path.join(work, "new", "demo")
     os.makedirs(os.path.dirname(proj))
     proc = cargo_hpy_run(cargo_hpy, "new", proj)
@@ -187,20 +94,34 @@ def test_new_project_pip_installs_and_tests_on_both(work, cargo_hpy, venvs):
     for f in ["src/lib.rs", "pyproject.toml", "build_backend/hpy_rs_build.py",
               "tests/test_demo.py", "README.md", ".gitignore"]:
         assert os.path.isfile(os.path.join(proj, f)), f
-    env = dict(SHARED, CARGO_HPY=cargo_hpy)
-    for impl in IMPLS:
-        py = venvs[impl]
-        # The backend finds cargo-hpy through $CARGO_HPY (CPython run) or on PATH (PyPy run).
-        env_impl = env if impl == "cpython" else dict(
-            SHARED, PATH=os.path.dirname(cargo_hpy) + os.pathsep + os.environ["PATH"])
-        run([py] + PIP + ["."], cwd=proj, env=env_impl)
-        out = run([py, "-c", "import demo; print(demo.greet('HPy'), demo.add(2, 3))"], cwd="/").stdout
-        assert out.strip() == "Hello, HPy! 5"
-        proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=proj)
-        assert "3 passed" in proc.stdout
+    return proj
+
+
+@pytest.mark.parametrize("lane", ["py314", "pypy8"])
+def test_new_project_pip_installs_and_tests(work, cargo_hpy, venvs, new_project, lane):
+    """The README quickstart (`cargo hpy new`, `pip install .`, `import`) and the generated
+    tests, on CPython 3.14 and PyPy 8 with no hpy: the C-API backend."""
+    proj = new_project
+    py = venvs.with_pytest(lane)
+    # The backend finds cargo-hpy through $CARGO_HPY (CPython) or on PATH (PyPy).
+    env = dict(SHARED, CARGO_HPY=cargo_hpy) if lane == "py314" else dict(
+        SHARED, PATH=os.path.dirname(cargo_hpy) + os.pathsep + os.environ["PATH"])
+    run([py] + PIP + ["."], cwd=proj, env=env)
+    code = "import demo; print(demo.greet(), demo.add(40, 2), demo.__hpy_backend__)"
+    assert run([py, "-c", code], cwd="/").stdout.strip() == "Hello, world! 42 capi"
+    assert not importable(py, "hpy.universal")  # no HPy runtime at all
+    proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=proj)
+    assert "4 passed" in proc.stdout
+    # The generated README tells the truth about HPy's debug mode here.
+    proc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=proj,
+               env={"HPY": "debug"}, check=False)
+    assert proc.returncode != 0 and "ImportError: cannot import demo: HPY=debug asks for HPy" \
+        in proc.stdout, proc.stdout
+    if lane == "pypy8":
+        return
     # pip wheel . gives the same kind of wheel, and twine accepts its metadata (README included).
     wheel_dir = os.path.join(work, "new", "wheelhouse")
-    run([venvs["pypy"], "-m", "pip", "--disable-pip-version-check", "wheel", "-q", "--no-index",
+    run([py, "-m", "pip", "--disable-pip-version-check", "wheel", "-q", "--no-index",
          "--no-deps", "-w", wheel_dir, "."], cwd=proj, env=env)
     (wheel,) = os.listdir(wheel_dir)
     assert re.fullmatch(r"demo-0\.1\.0-py3-none-manylinux_2_\d+_x86_64(\..*)?\.whl", wheel)
@@ -209,8 +130,8 @@ def test_new_project_pip_installs_and_tests_on_both(work, cargo_hpy, venvs):
     assert "PASSED" in proc.stdout
     with zipfile.ZipFile(os.path.join(wheel_dir, wheel)) as z:
         meta = z.read("demo-0.1.0.dist-info/METADATA").decode()
-    assert "Requires-Python: >=3.8" in meta and "Description-Content-Type: text/markdown" in meta
-    assert "Provides-Extra: test" in meta
+    assert "Requires-Python: >=3.11" in meta and "Description-Content-Type: text/markdown" in meta
+    assert "Provides-Extra: test" in meta and "Provides-Extra: debug" in meta
 
 
 def test_sdist_of_an_example_builds_anywhere(work, cargo_hpy, venvs):
@@ -229,25 +150,55 @@ def test_sdist_of_an_example_builds_anywhere(work, cargo_hpy, venvs):
     assert "_vendor/hpy-rs" in manifest and "[workspace]" in manifest
     assert "Name: hello\nVersion: 0.1.0" in pkg_info
     # pip builds the sdist in its own temp folder, far from this checkout's hpy-rs.
-    py = venvs["pypy"]
+    py = venvs["py314"]
     run([py] + PIP + ["--force-reinstall", "--no-deps", "-C", "profile=dev", sdist],
         env=dict(SHARED, CARGO_HPY=cargo_hpy))
     assert run([py, "-c", "import hello; print(hello.add(40, 2))"], cwd="/").stdout.strip() == "42"
 
 
-def test_develop_installs_into_a_given_interpreter(cargo_hpy, venvs):
-    py = venvs["pypy"]
+# What develop notes about HPy's modes on each lane (after a fresh venv: no hpy).
+DEVELOP_NOTES = {
+    "cpython": "note: HPY=debug and HPY=trace are not available with `{py}`: HPy's runtime for "
+               "CPython (hpy 0.9.0) is known to crash on CPython 3.13 and newer",
+    "pypy8": "note: HPY=debug and HPY=trace are not available with `{py}`: this PyPy has no HPy "
+             "runtime (PyPy 8 removed it)",
+    "py311": "note: HPY=debug and HPY=trace (HPy's debug and trace modes) need the `hpy` package, "
+             "which `{py}` lacks: `{py} -m pip install 'hpy>=0.9.0'` (what the wheel's `debug` "
+             "extra adds)",
+}
+
+
+@pytest.mark.parametrize("lane", list(LANES))
+def test_develop_installs_into_every_interpreter(cargo_hpy, venvs, lane):
+    """`cargo hpy develop --python PY` (on py313: the active venv, $VIRTUAL_ENV) installs and
+    says which backend the module runs on, and notes what HPy's modes need there."""
+    py = venvs.has_hpy(lane, False) if lane == "py311" else venvs[lane]
+    manifest = os.path.join(REPO, "examples", "piconumpy", "Cargo.toml")
+    if lane == "py313":
+        proc = cargo_hpy_run(cargo_hpy, "develop", cwd=os.path.dirname(manifest),
+                             env={"VIRTUAL_ENV": os.path.dirname(os.path.dirname(py))})
+        assert "(cpython)" in proc.stderr
+    else:
+        proc = cargo_hpy_run(cargo_hpy, "develop", "--python", py, "-m", manifest)
+    default = LANES[lane][3]
+    assert f"Installed piconumpy 0.1.0: `{py} -c 'import piconumpy'` (backend: {default})" \
+        in proc.stderr
+    note = DEVELOP_NOTES.get(lane) or (DEVELOP_NOTES["cpython"] if lane.startswith("py3") else None)
+    notes = [line for line in proc.stderr.splitlines() if line.startswith(("note:", "warning:"))]
+    if note:
+        assert len(notes) == 1 and notes[0].startswith(note.format(py=py)), proc.stderr
+    else:
+        assert notes == [], proc.stderr
+    code = "import piconumpy; print(piconumpy.zeros(3).tolist(), piconumpy.__hpy_backend__)"
+    assert run([py, "-c", code], cwd="/").stdout.strip() == f"[0.0, 0.0, 0.0] {default}"
+
+
+def test_develop_with_hpy_has_nothing_to_note(cargo_hpy, venvs):
+    py = venvs.has_hpy("py311", True)
     proc = cargo_hpy_run(cargo_hpy, "develop", "--python", py, "-m",
-                         os.path.join(REPO, "examples", "piconumpy", "Cargo.toml"))
-    assert "Installed piconumpy 0.1.0" in proc.stderr
-    code = "import piconumpy; print(piconumpy.zeros(3).tolist())"
-    assert run([py, "-c", code], cwd="/").stdout.strip() == "[0.0, 0.0, 0.0]"
-    # The active venv ($VIRTUAL_ENV) is the default target.
-    venv = os.path.dirname(os.path.dirname(venvs["cpython"]))
-    proc = cargo_hpy_run(cargo_hpy, "develop", cwd=os.path.join(REPO, "examples", "piconumpy"),
-                         env={"VIRTUAL_ENV": venv})
-    assert "(cpython)" in proc.stderr
-    assert run([venvs["cpython"], "-c", code], cwd="/").stdout.strip() == "[0.0, 0.0, 0.0]"
+                         os.path.join(REPO, "examples", "hello", "Cargo.toml"))
+    assert "note:" not in proc.stderr and "(backend: capi)" in proc.stderr
+    assert run([py, "-c", "import hello; print(hello.add(1, 2))"], cwd="/").stdout.strip() == "3"
 
 
 # ---------------------------------------------------------------- error cases
@@ -303,21 +254,33 @@ def test_error_dash_in_module_name(work, cargo_hpy):
 
 
 def test_error_hpy_in_directory_name(work, cargo_hpy, example_wheels):
-    # develop refuses an interpreter whose site-packages path contains `.hpy` ...
-    venv = os.path.join(work, "errors", "env.hpy", "venv")
-    run([os.environ["HPYRS_CPYTHON"], "-m", "venv", "--without-pip", venv])
+    """HPy's loader takes the ABI tag from the first `.hpy` in a module's path: where HPy loads
+    the module, develop refuses such a target and the stub explains it (instead of HPy's
+    "mismatch between the HPy ABI tag"); the C-API backend is unaffected."""
+    hello = os.path.join(REPO, "examples", "hello", "Cargo.toml")
+    # PyPy 7.3 (HPy by default): develop refuses the venv ...
+    venv = os.path.join(work, "errors", "env.hpy", "pypy73")
+    run([lane_base("pypy73"), "-m", "venv", "--without-pip", venv])
     expect_error(cargo_hpy, "develop", "--python", os.path.join(venv, "bin", "python"), "-m",
-                 os.path.join(REPO, "examples", "hello", "Cargo.toml"),
-                 message="the path contains `.hpy`, and HPy's loader takes the ABI tag")
-    # ... and the stub explains it instead of HPy's "mismatch between the HPy ABI tag".
+                 hello, message="the path contains `.hpy`, and HPy's loader takes the ABI tag")
+    # ... but not a CPython one (it goes on, to the missing pip).
+    venv = os.path.join(work, "errors", "env.hpy", "py311")
+    run([lane_base("py311"), "-m", "venv", "--without-pip", venv])
+    expect_error(cargo_hpy, "develop", "--python", os.path.join(venv, "bin", "python"), "-m",
+                 hello, message="has no pip")
     site = os.path.join(work, "errors", "site.hpy")
     run([os.environ["HPYRS_CPYTHON"], "-m", "pip", "--disable-pip-version-check", "install", "-q",
          "--no-deps", "--target", site, example_wheels["hello"]])
-    for impl in ["HPYRS_CPYTHON", "HPYRS_PYPY"]:
-        proc = run([os.environ[impl], "-c", "import hello"], cwd="/", env={"PYTHONPATH": site},
+    message = ("ImportError: cannot import hello: HPy's loader takes the ABI tag from the first "
+               f"'.hpy' in the path, and the folder '{site}' contains '.hpy'")
+    code = "import hello; print(hello.__hpy_backend__)"
+    # HPYRS_CPYTHON has hpy: HPY=debug gets as far as the path.
+    for py, env in [("HPYRS_PYPY", {}), ("HPYRS_CPYTHON", {"HPY": "debug"})]:
+        proc = run([os.environ[py], "-c", code], cwd="/", env=dict(env, PYTHONPATH=site),
                    check=False)
-        assert proc.returncode == 1
-        assert "ImportError: cannot load" in proc.stderr and "contains '.hpy'" in proc.stderr
+        assert proc.returncode == 1 and message in proc.stderr, proc.stderr
+    proc = run([os.environ["HPYRS_CPYTHON"], "-c", code], cwd="/", env={"PYTHONPATH": site})
+    assert proc.stdout.strip() == "capi"
 
 
 def test_error_new_into_existing_folder(work, cargo_hpy):
@@ -359,18 +322,27 @@ def test_mixed_python_rust_layout(work, cargo_hpy, venvs):
     assert sorted(n for n in names if not n.startswith("mixedpkg-1.2.3.dist-info")) == [
         "mixedpkg/__init__.py", "mixedpkg/_native.hpy0.so", "mixedpkg/_native.py",
         "mixedpkg/helpers.py"]
-    code = ("import mixedpkg, mixedpkg.helpers\nfrom hpy.universal import _debug\n"
-            "gen = _debug.new_generation()\n"
-            "n = mixedpkg.call(lambda: len(_debug.get_open_handles(gen)))\n"
-            "print(n > 0, mixedpkg._native.__name__, mixedpkg.helpers.two(),"
-            " mixedpkg._native.__file__.endswith('/mixedpkg/_native.hpy0.so'))")
-    for impl in IMPLS:
-        py = venvs[impl]
-        pip_install(py, wheel)
-        # HPY=<short name>:debug selects the mode per module (HPy matches the short name).
-        for mode, debug in [("universal", False), ("_native:debug", True)]:
-            out = run([py, "-c", code], cwd="/", env={"HPY": mode}).stdout.split()
-            assert out == [str(debug), "mixedpkg._native", "2", "True"], (impl, mode, out)
+    code = ("import mixedpkg, mixedpkg.helpers\n"
+            "print(mixedpkg._native.__hpy_backend__, mixedpkg._native.__name__, "
+            "mixedpkg.helpers.two(), mixedpkg.call(lambda: 7), "
+            "mixedpkg._native.__file__.endswith('/mixedpkg/_native.hpy0.so'))")
+    # CPython 3.14: the C API (the extension loader, with a dotted name).
+    py = venvs["py314"]
+    pip_install(py, wheel)
+    out = run([py, "-c", code], cwd="/").stdout.split()
+    assert out == ["capi", "mixedpkg._native", "2", "7", "True"], out
+    # PyPy 7.3: HPy; HPY=<module>:debug selects the mode per module, by the short name (as in
+    # HPy) or the full one. The debug context tracks the handles open during a call.
+    py = venvs["pypy73"]
+    pip_install(py, wheel)
+    code += ("\nfrom hpy.universal import _debug\ngen = _debug.new_generation()\n"
+             "print(mixedpkg.call(lambda: len(_debug.get_open_handles(gen))) > 0)")
+    for mode, backend in [("universal", "hpy-universal"), ("_native:debug", "hpy-debug"),
+                          ("mixedpkg._native:debug", "hpy-debug"),
+                          ("mixedpkg:debug", "hpy-universal")]:
+        out = run([py, "-c", code], cwd="/", env={"HPY": mode}).stdout.split()
+        assert out == [backend, "mixedpkg._native", "2", "7", "True",
+                       str(backend == "hpy-debug")], (mode, out)
 
 
 def test_init_adds_files_without_overwriting(work, cargo_hpy):
@@ -403,6 +375,6 @@ def test_error_backend_without_cargo_hpy(work, venvs):
     os.makedirs(home)
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "CARGO_HOME": os.path.join(home, "cargo"),
            "CARGO_HPY": ""}
-    proc = run([venvs["pypy"]] + PIP + ["."], cwd=proj, env=env, check=False)
+    proc = run([venvs["py311"]] + PIP + ["."], cwd=proj, env=env, check=False)
     assert proc.returncode != 0
     assert "error: cannot find cargo-hpy, which builds this hpy-rs project" in proc.stderr + proc.stdout
