@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ItemStruct;
 
-pub const CLASS_OPTIONS: &[&str] = &["name", "module", "frozen", "subclass"];
+pub const CLASS_OPTIONS: &[&str] = &["name", "module", "frozen", "hidden", "register", "subclass"];
 pub const FIELD_OPTIONS: &[&str] = &["get", "set", "name", "traverse"];
 
 /// Scalar field types an `HPyMember` can expose, with their `HPyMember_FieldType`.
@@ -73,6 +73,8 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
     let mut name: Option<String> = None;
     let mut module: Option<String> = None;
     let mut frozen = false;
+    let mut hidden = false;
+    let mut register: Vec<String> = Vec::new();
     match utils::parse_opts(attr) {
         Ok(opts) => {
             for opt in opts {
@@ -80,6 +82,15 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                     "name" => name = opt.string(&mut errors),
                     "module" => module = opt.string(&mut errors),
                     "frozen" => frozen = true,
+                    "hidden" => hidden = true,
+                    "register" => match opt.string(&mut errors) {
+                        Some(r) if r.rsplit_once('.').is_some_and(|(m, a)| !m.is_empty() && !a.is_empty()) => register.push(r),
+                        Some(r) => errors.err(
+                            opt.key.span(),
+                            format!("`register` takes `\"module.Class\"` (an ABC such as `\"collections.abc.Mapping\"`), not `{r:?}`"),
+                        ),
+                        None => {}
+                    },
                     "subclass" => errors.err(
                         opt.key.span(),
                         "`subclass` is not supported: CPython's hpy 0.9.0 corrupts Python subclasses of pure HPy types (wrong payload pointer in HPy_New, tp_traverse and tp_destroy), so hpy-rs classes are final",
@@ -214,6 +225,8 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                 const HAS_FIELDS: bool = #has_fields;
                 const FROZEN: bool = #frozen;
                 const MODULE: ::core::option::Option<&'static str> = #module;
+                const HIDDEN: bool = #hidden;
+                const REGISTER: &'static [&'static str] = &[#(#register),*];
                 fn type_global() -> &'static ::hpy_rs::Global {
                     static TYPE: ::hpy_rs::Global = ::hpy_rs::Global::new();
                     &TYPE

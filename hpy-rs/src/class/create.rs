@@ -30,6 +30,13 @@ pub trait HPyClass: Sized + 'static {
     /// The `__module__` of the class (`#[hpy_class(module = "...")]`); the module's name
     /// when `None`.
     const MODULE: Option<&'static str> = None;
+    /// The class is not set as an attribute of its module (`#[hpy_class(hidden)]`): a helper
+    /// class whose instances methods return (views, iterators), created with the module.
+    const HIDDEN: bool = false;
+    /// The abstract base classes the class is registered with when it is created
+    /// (`#[hpy_class(register = "collections.abc.Mapping")]`): `"module.Name"` paths, each
+    /// imported and called as `Name.register(cls)`.
+    const REGISTER: &'static [&'static str] = &[];
     /// The global holding the class object, set when the module loads.
     fn type_global() -> &'static Global;
     /// The methods, slots and getsets of the class (built fresh for each type creation).
@@ -133,10 +140,13 @@ unsafe fn clear_fields<T: HPyClass>(payload: *mut c_void) {
     }));
 }
 
-/// `tp_dealloc` of `T` on the C-API backend.
+/// `tp_dealloc` of `T` on the C-API backend. The payload's `Drop` runs under a frame that
+/// lets the references it drops ([`crate::Py`]) be released at once (CPython holds the
+/// interpreter lock here), but does not let it call Python ([`crate::with_ctx`] refuses).
 unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
+    let frame = crate::current::Frame::new(capi::ctx(), false);
     // SAFETY: CPython deallocates an instance of `T`'s type (or a Python subclass).
-    unsafe {
+    frame.run(|| unsafe {
         capi::class::dealloc(
             obj,
             |p| clear_fields::<T>(p),
@@ -146,7 +156,7 @@ unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
                 }
             },
         )
-    }
+    });
 }
 
 /// `tp_clear` of `T` on the C-API backend (the cycle collector breaks cycles through fields).
@@ -248,7 +258,25 @@ pub fn add_class<'py, T: HPyClass>(
     T::type_global().set(&ty);
     T::class_setup(ctx, &ty)?;
     super::super::impl_::class_fixups(ctx, &ty)?;
+    super::pickle::refuse_unless_supported(ctx, &ty)?;
+    for path in T::REGISTER {
+        register_with(ctx, &ty, path)?;
+    }
+    if T::HIDDEN {
+        return Ok(());
+    }
     module.setattr(T::NAME, &ty)
+}
+
+/// `<abc>.register(ty)` for an ABC given as `"module.Name"` (e.g. `"collections.abc.Set"`).
+pub fn register_with<'py>(ctx: Ctx<'py>, ty: &Handle<'py>, path: &str) -> HPyResult<()> {
+    let (module, name) = path.rsplit_once('.').ok_or_else(|| {
+        crate::exc::ValueError::new_err(format!("{path:?} is not a \"module.Name\" path"))
+    })?;
+    ctx.import(module)?
+        .getattr(name)?
+        .call_method("register", (ty,))?;
+    Ok(())
 }
 
 static RELOADED: AtomicBool = AtomicBool::new(false);
