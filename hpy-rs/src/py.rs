@@ -341,21 +341,70 @@ static TABLE: GilCell<Table> = GilCell(UnsafeCell::new(None));
 static LIST: Global = Global::new();
 
 fn table_list<'py>(ctx: Ctx<'py>) -> Handle<'py> {
-    LIST.get_or_init(ctx, || ctx.new_list())
-        .expect("hpy-rs: cannot create the object table of hpy_rs::Py")
+    if let Some(list) = LIST.get(ctx) {
+        return list;
+    }
+    let list = ctx
+        .new_list()
+        .expect("hpy-rs: cannot create the object table of hpy_rs::Py");
+    LIST.set(&list);
+    check_permanent_handle(ctx, &list);
+    list
+}
+
+/// The context whose handles include the table's global value itself (see
+/// [`check_permanent_handle`]), or NULL.
+static PERMANENT_CTX: core::sync::atomic::AtomicPtr<HPyContext> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// In the universal mode of both HPy runtimes, an `HPyGlobal`'s value *is* a handle that stays
+/// open for the life of the process: PyPy stores a handle it never closes (`HPyGlobal_Store`
+/// in `_hpy_universal`), CPython's hpy 0.9.0 encodes globals and handles alike (the object's
+/// address plus one). Reading the table through that value saves a `HPyGlobal_Load` and a
+/// `HPy_Close` per bind (two of the three runtime calls on PyPy). It is enabled only after
+/// checking, on the running interpreter, that the value is a handle of exactly this list; debug
+/// and trace mode (whose handles wrap the universal ones) never qualify.
+fn check_permanent_handle(ctx: Ctx<'_>, list: &Handle<'_>) {
+    let name = ctx.name();
+    if name != "HPy Universal ABI (PyPy backend)" && name != "HPy Universal ABI (CPython backend)" {
+        return;
+    }
+    // SAFETY: reading the static's raw value under the interpreter lock (just stored).
+    let raw = unsafe { *LIST.as_raw_ptr() };
+    // SAFETY: valid ctx; in these two contexts a stored global is a valid handle (see above),
+    // and `HPy_Is` only compares.
+    let same = unsafe { call::ctx_Is(ctx.as_ptr(), HPy { _i: raw._i }, list.as_raw()) } != 0;
+    if same {
+        PERMANENT_CTX.store(ctx.as_ptr(), Ordering::Relaxed);
+    }
+}
+
+/// Runs `f` with the table list: borrowed through the global's permanent handle where
+/// [`check_permanent_handle`] allowed it, else loaded (and closed) for this use.
+#[inline(always)]
+fn with_table_list<'py, R>(ctx: Ctx<'py>, f: impl FnOnce(&Handle<'py>) -> R) -> R {
+    if PERMANENT_CTX.load(Ordering::Relaxed) == ctx.as_ptr() {
+        // SAFETY: the global's value is an open handle of this context for the life of the
+        // process (checked by `check_permanent_handle`); it is never closed.
+        let raw = unsafe { *LIST.as_raw_ptr() };
+        // SAFETY: as above; borrowed, so never closed here.
+        let list = unsafe { crate::handle::Borrowed::from_raw(ctx, HPy { _i: raw._i }) };
+        return f(&list);
+    }
+    f(&table_list(ctx))
 }
 
 /// Stores `obj` in a free slot (growing the table if needed); returns the slot.
 fn table_store(obj: &Handle<'_>) -> usize {
     let ctx = obj.ctx();
-    let list = table_list(ctx);
     let slot = match TABLE.with(|t| t.free.pop()) {
         Some(s) => s as usize,
-        None => table_grow(ctx, &list),
+        None => table_grow(ctx, &table_list(ctx)),
     };
     // SAFETY: valid ctx, the table list and a slot below its length (`table_grow`).
-    let rc =
-        unsafe { call::ctx_SetItem_i(ctx.as_ptr(), list.as_raw(), slot as isize, obj.as_raw()) };
+    let rc = with_table_list(ctx, |list| unsafe {
+        call::ctx_SetItem_i(ctx.as_ptr(), list.as_raw(), slot as isize, obj.as_raw())
+    });
     if rc < 0 {
         panic!("hpy-rs: cannot store into the object table of hpy_rs::Py");
     }
@@ -380,9 +429,10 @@ fn table_grow<'py>(ctx: Ctx<'py>, list: &Handle<'py>) -> usize {
 }
 
 fn table_load<'py>(ctx: Ctx<'py>, slot: usize) -> Handle<'py> {
-    let list = table_list(ctx);
     // SAFETY: valid ctx and the table list; the slot is in range (it was stored).
-    let raw = unsafe { call::ctx_GetItem_i(ctx.as_ptr(), list.as_raw(), slot as isize) };
+    let raw = with_table_list(ctx, |list| unsafe {
+        call::ctx_GetItem_i(ctx.as_ptr(), list.as_raw(), slot as isize)
+    });
     ctx.owned(raw)
         .expect("hpy-rs: cannot read the object table of hpy_rs::Py")
 }
@@ -394,18 +444,17 @@ fn table_load<'py>(ctx: Ctx<'py>, slot: usize) -> Handle<'py> {
 unsafe fn table_clear(ctx: *mut HPyContext, slot: usize) {
     // SAFETY: forwarded.
     let ctx = unsafe { Ctx::from_raw(ctx) };
-    let list = table_list(ctx);
     // The slot is freed only after the store: releasing the old object may run code that
     // stores new objects, which must not get this slot while it is being cleared.
     // SAFETY: valid ctx, the table list, an index in range and `None`.
-    let rc = unsafe {
+    let rc = with_table_list(ctx, |list| unsafe {
         call::ctx_SetItem_i(
             ctx.as_ptr(),
             list.as_raw(),
             slot as isize,
             ctx.none().as_raw(),
         )
-    };
+    });
     if rc < 0 {
         ctx.err_clear();
     }

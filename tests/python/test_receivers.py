@@ -15,7 +15,7 @@ NUMBER_SLOTS = {
     for p in ("", "r", "i")
 }
 
-MODULES = ["classtest", "piconumpy", "vec2", "kiwisolver", "bench"]
+MODULES = ["classtest", "piconumpy", "vec2", "kiwisolver", "rpds", "bench"]
 NAMES = {"bench": "hpyrs_bench"}
 
 
