@@ -370,12 +370,12 @@ mod rpds {
             return Ok(());
         }
         if value.is_dict() {
-            for k in value.dict_keys()?.iter()? {
-                let k = k?;
-                let v = value.get_item(&k)?;
-                put(map, &k, &v)?;
-            }
-            return Ok(());
+            value.dict_items()?.for_each_pair(|k, v| {
+                map.insert_mut(Key::new(k)?, Py::new(v));
+                Ok(())
+            })?;
+            // A key's `__eq__` runs only on equal hashes; what it raised is raised here.
+            return check_recorded();
         }
         if is_abc_mapping(value)? {
             for item in value.call_method0("items")?.iter()? {
@@ -676,13 +676,6 @@ mod rpds {
         }
     );
 
-    impl MapWalk {
-        /// The next entry, cloned out of the trie.
-        fn step(&mut self) -> Option<(Key, Py)> {
-            self.with_dependent_mut(|_, it| it.next().map(|(k, v)| (k.clone(), v.clone())))
-        }
-    }
-
     /// An iterator over a map's keys.
     #[hpy_class(hidden)]
     pub struct KeysIterator {
@@ -694,9 +687,9 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
             self.walk
-                .with_dependent_mut(|_, it| it.next().map(|(k, _)| k.obj.clone()))
+                .with_dependent_mut(|_, it| it.next().map(|(k, _)| k.obj.bind(ctx)))
         }
     }
 
@@ -711,9 +704,9 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
             self.walk
-                .with_dependent_mut(|_, it| it.next().map(|(_, v)| v.clone()))
+                .with_dependent_mut(|_, it| it.next().map(|(_, v)| v.bind(ctx)))
         }
     }
 
@@ -729,10 +722,10 @@ mod rpds {
             slf.clone()
         }
         fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> HPyResult<Option<Handle<'py>>> {
-            match self.walk.step() {
+            self.walk.with_dependent_mut(|_, it| match it.next() {
                 Some((k, v)) => Ok(Some(ctx.new_tuple(&[&k.obj.bind(ctx), &v.bind(ctx)])?)),
                 None => Ok(None),
-            }
+            })
         }
     }
 
@@ -747,9 +740,9 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
             self.walk
-                .with_dependent_mut(|_, it| it.next().map(|k| k.obj.clone()))
+                .with_dependent_mut(|_, it| it.next().map(|k| k.obj.bind(ctx)))
         }
     }
 
@@ -764,8 +757,8 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
-            let first = self.rest.first()?.clone();
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
+            let first = self.rest.first()?.bind(ctx);
             self.rest.drop_first_mut();
             Some(first)
         }
@@ -782,8 +775,8 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
-            let top = self.rest.peek()?.clone();
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
+            let top = self.rest.peek()?.bind(ctx);
             self.rest.pop_mut();
             Some(top)
         }
@@ -800,8 +793,8 @@ mod rpds {
         fn __iter__<'py>(slf: &Handle<'py>) -> Handle<'py> {
             slf.clone()
         }
-        fn __next__(&mut self) -> Option<Py> {
-            let front = self.rest.peek()?.clone();
+        fn __next__<'py>(&mut self, ctx: Ctx<'py>) -> Option<Handle<'py>> {
+            let front = self.rest.peek()?.bind(ctx);
             self.rest.dequeue_mut();
             Some(front)
         }
