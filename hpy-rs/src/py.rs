@@ -58,8 +58,11 @@ pub enum PyAny {}
 /// back at their owner in a [`crate::Field`] instead, which is traversed.
 pub struct Py<T = PyAny> {
     word: NonZeroUsize,
-    _marker: PhantomData<(*const (), fn() -> T)>,
+    _marker: Marker<T>,
 }
+
+/// `!Send + !Sync` (the raw pointer), covariant in `T`, owning no `T`.
+type Marker<T> = PhantomData<(*const (), fn() -> T)>;
 
 impl Py<PyAny> {
     /// A new reference to `obj`'s object.
