@@ -528,6 +528,30 @@ mod tests {
     }
 
     #[test]
+    fn hidden_and_register_reach_the_trait() {
+        let out = expand_class(
+            quote!(hidden, register = "collections.abc.Set", register = "abc.X"),
+            syn::parse_quote!(
+                struct S;
+            ),
+        )
+        .to_string();
+        assert!(out.contains("const HIDDEN : bool = true"), "{out}");
+        assert!(
+            out.contains(r#"const REGISTER : & 'static [& 'static str] = & ["collections.abc.Set" , "abc.X"]"#),
+            "{out}"
+        );
+        let plain = expand_class(
+            quote!(),
+            syn::parse_quote!(
+                struct S;
+            ),
+        )
+        .to_string();
+        assert!(plain.contains("const HIDDEN : bool = false"), "{plain}");
+    }
+
+    #[test]
     fn misuse_is_reported_together() {
         let out = expand_class(
             quote!(frozen, subclass, nme = "x"),

@@ -146,7 +146,7 @@ unsafe fn clear_fields<T: HPyClass>(payload: *mut c_void) {
 unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
     let frame = crate::current::Frame::new(capi::ctx(), false);
     // SAFETY: CPython deallocates an instance of `T`'s type (or a Python subclass).
-    frame.run(|| unsafe {
+    let ((), lost) = frame.run(|| unsafe {
         capi::class::dealloc(
             obj,
             |p| clear_fields::<T>(p),
@@ -157,6 +157,10 @@ unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
             },
         )
     });
+    if let Some(e) = lost {
+        // A destructor has nobody to raise to (like an exception in `__del__`).
+        eprintln!("hpy-rs: an error in Drop of {} was lost: {e}", T::NAME);
+    }
 }
 
 /// `tp_clear` of `T` on the C-API backend (the cycle collector breaks cycles through fields).
