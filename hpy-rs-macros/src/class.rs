@@ -119,6 +119,11 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
+    // Fields and scalars only: the payload's drop glue is the fields' (see
+    // `HPyClass::fields_and_scalars_only`).
+    let fields_and_scalars_only = item.fields.iter().all(|f| {
+        utils::type_is(&f.ty, "Field") || MEMBER_TYPES.iter().any(|(n, _)| utils::type_is(&f.ty, n))
+    });
     let mut traversed: Vec<TokenStream> = Vec::new();
     let mut mods: Vec<TokenStream> = Vec::new();
     let mut field_defs: Vec<TokenStream> = Vec::new();
@@ -226,7 +231,20 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                 const FROZEN: bool = #frozen;
                 const MODULE: ::core::option::Option<&'static str> = #module;
                 const HIDDEN: bool = #hidden;
+
                 const REGISTER: &'static [&'static str] = &[#(#register),*];
+                fn fields_and_scalars_only() -> bool {
+                    // Whether the struct implements `Drop` itself, by autoref specialisation:
+                    // the `&Probe` impl (for `Drop` types) is picked before the plain one.
+                    struct __Probe<T>(::core::marker::PhantomData<T>);
+                    trait __ViaDrop { fn __has_drop(&self) -> bool { true } }
+                    #[allow(drop_bounds)]
+                    impl<T: ::core::ops::Drop> __ViaDrop for &__Probe<T> {}
+                    trait __ViaPlain { fn __has_drop(&self) -> bool { false } }
+                    impl<T> __ViaPlain for __Probe<T> {}
+                    #fields_and_scalars_only
+                        && !(&&__Probe::<#ident>(::core::marker::PhantomData)).__has_drop()
+                }
                 fn type_global() -> &'static ::hpy_rs::Global {
                     static TYPE: ::hpy_rs::Global = ::hpy_rs::Global::new();
                     &TYPE

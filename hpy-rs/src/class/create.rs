@@ -33,6 +33,12 @@ pub trait HPyClass: Sized + 'static {
     /// The class is not set as an attribute of its module (`#[hpy_class(hidden)]`): a helper
     /// class whose instances methods return (views, iterators), created with the module.
     const HIDDEN: bool = false;
+    /// Every field of the payload is a [`super::Field`] or a scalar and the struct has no
+    /// `Drop` impl of its own (generated): its drop glue only drops fields, which the runtime
+    /// has cleared by then, so no `tp_destroy` is registered.
+    fn fields_and_scalars_only() -> bool {
+        false
+    }
     /// The abstract base classes the class is registered with when it is created
     /// (`#[hpy_class(register = "collections.abc.Mapping")]`): `"module.Name"` paths, each
     /// imported and called as `Name.register(cls)`.
@@ -194,7 +200,10 @@ pub fn add_class<'py, T: HPyClass>(
         "hpy-rs classes support alignment up to 16"
     );
     let mut defs = T::defines();
-    if core::mem::needs_drop::<T>() {
+    // A payload of fields and scalars only needs no destructor: the runtimes (and the C-API
+    // `tp_dealloc`) clear its fields first. On PyPy a destructor makes every instance wait for a
+    // major collection.
+    if core::mem::needs_drop::<T>() && !T::fields_and_scalars_only() {
         let f: unsafe extern "C" fn(*mut c_void) = destroy::<T>;
         // SAFETY: fn pointers share one representation; the runtime calls it as DESTROYFUNC.
         defs.push(slot_def(
