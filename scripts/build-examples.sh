@@ -12,7 +12,12 @@ crates=()
 for d in examples/*/; do
   [ -f "$d/Cargo.toml" ] && grep -q 'cdylib' "$d/Cargo.toml" && crates+=("$(basename "$d")")
 done
-pkgs=(); for c in "${crates[@]}"; do pkgs+=(-p "$c"); done
+# `name@version`: an example may share its package name with a registry dependency (examples/rpds
+# is `rpds`, over the `rpds` crate).
+pkgs=(); for c in "${crates[@]}"; do
+  v=$(sed -n 's/^version = "\(.*\)"/\1/p' "examples/$c/Cargo.toml" | head -1)
+  pkgs+=(-p "$c${v:+@$v}")
+done
 cargo build "${cargo_flags[@]}" "${pkgs[@]}" >&2
 for c in "${crates[@]}"; do
   lib="target/$profile/lib${c//-/_}.so"

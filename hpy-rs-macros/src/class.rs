@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ItemStruct;
 
-pub const CLASS_OPTIONS: &[&str] = &["name", "module", "frozen", "subclass"];
+pub const CLASS_OPTIONS: &[&str] = &["name", "module", "frozen", "hidden", "register", "subclass"];
 pub const FIELD_OPTIONS: &[&str] = &["get", "set", "name", "traverse"];
 
 /// Scalar field types an `HPyMember` can expose, with their `HPyMember_FieldType`.
@@ -73,6 +73,8 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
     let mut name: Option<String> = None;
     let mut module: Option<String> = None;
     let mut frozen = false;
+    let mut hidden = false;
+    let mut register: Vec<String> = Vec::new();
     match utils::parse_opts(attr) {
         Ok(opts) => {
             for opt in opts {
@@ -80,6 +82,15 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                     "name" => name = opt.string(&mut errors),
                     "module" => module = opt.string(&mut errors),
                     "frozen" => frozen = true,
+                    "hidden" => hidden = true,
+                    "register" => match opt.string(&mut errors) {
+                        Some(r) if r.rsplit_once('.').is_some_and(|(m, a)| !m.is_empty() && !a.is_empty()) => register.push(r),
+                        Some(r) => errors.err(
+                            opt.key.span(),
+                            format!("`register` takes `\"module.Class\"` (an ABC such as `\"collections.abc.Mapping\"`), not `{r:?}`"),
+                        ),
+                        None => {}
+                    },
                     "subclass" => errors.err(
                         opt.key.span(),
                         "`subclass` is not supported: CPython's hpy 0.9.0 corrupts Python subclasses of pure HPy types (wrong payload pointer in HPy_New, tp_traverse and tp_destroy), so hpy-rs classes are final",
@@ -108,6 +119,11 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
+    // Fields and scalars only: the payload's drop glue is the fields' (see
+    // `HPyClass::fields_and_scalars_only`).
+    let fields_and_scalars_only = item.fields.iter().all(|f| {
+        utils::type_is(&f.ty, "Field") || MEMBER_TYPES.iter().any(|(n, _)| utils::type_is(&f.ty, n))
+    });
     let mut traversed: Vec<TokenStream> = Vec::new();
     let mut mods: Vec<TokenStream> = Vec::new();
     let mut field_defs: Vec<TokenStream> = Vec::new();
@@ -214,6 +230,21 @@ pub fn expand_class(attr: TokenStream, mut item: ItemStruct) -> TokenStream {
                 const HAS_FIELDS: bool = #has_fields;
                 const FROZEN: bool = #frozen;
                 const MODULE: ::core::option::Option<&'static str> = #module;
+                const HIDDEN: bool = #hidden;
+
+                const REGISTER: &'static [&'static str] = &[#(#register),*];
+                fn fields_and_scalars_only() -> bool {
+                    // Whether the struct implements `Drop` itself, by autoref specialisation:
+                    // the `&Probe` impl (for `Drop` types) is picked before the plain one.
+                    struct __Probe<T>(::core::marker::PhantomData<T>);
+                    trait __ViaDrop { fn __has_drop(&self) -> bool { true } }
+                    #[allow(drop_bounds)]
+                    impl<T: ::core::ops::Drop> __ViaDrop for &__Probe<T> {}
+                    trait __ViaPlain { fn __has_drop(&self) -> bool { false } }
+                    impl<T> __ViaPlain for __Probe<T> {}
+                    #fields_and_scalars_only
+                        && !(&&__Probe::<#ident>(::core::marker::PhantomData)).__has_drop()
+                }
                 fn type_global() -> &'static ::hpy_rs::Global {
                     static TYPE: ::hpy_rs::Global = ::hpy_rs::Global::new();
                     &TYPE
@@ -512,6 +543,30 @@ mod tests {
             !out.contains("# [hpy"),
             "field attributes are consumed: {out}"
         );
+    }
+
+    #[test]
+    fn hidden_and_register_reach_the_trait() {
+        let out = expand_class(
+            quote!(hidden, register = "collections.abc.Set", register = "abc.X"),
+            syn::parse_quote!(
+                struct S;
+            ),
+        )
+        .to_string();
+        assert!(out.contains("const HIDDEN : bool = true"), "{out}");
+        assert!(
+            out.contains(r#"const REGISTER : & 'static [& 'static str] = & ["collections.abc.Set" , "abc.X"]"#),
+            "{out}"
+        );
+        let plain = expand_class(
+            quote!(),
+            syn::parse_quote!(
+                struct S;
+            ),
+        )
+        .to_string();
+        assert!(plain.contains("const HIDDEN : bool = false"), "{plain}");
     }
 
     #[test]

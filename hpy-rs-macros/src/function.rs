@@ -181,6 +181,8 @@ pub fn bind_new_args(spec: &CallableSpec) -> TokenStream {
         return quote! {
             let mut __out = [::hpy_rs::ffi::HPy::NULL; #n];
             let __extra = #general;
+            // `tp_new` gets a signed count; `VarArgs` takes it as a length.
+            let __nargs = __nargs as usize;
         };
     }
     let npos = spec.sig.positional().count();

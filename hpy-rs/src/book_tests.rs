@@ -56,3 +56,11 @@ pub struct RuntimeNotes;
 /// Book: Example: kiwisolver.
 #[doc = include_str!("../../book/src/kiwisolver.md")]
 pub struct Kiwisolver;
+
+/// Book: Owned references and the current call.
+#[doc = include_str!("../../book/src/references.md")]
+pub struct References;
+
+/// Book: Porting a PyO3 library: rpds.
+#[doc = include_str!("../../book/src/porting-pyo3.md")]
+pub struct PortingPyo3;

@@ -33,6 +33,7 @@ mod book_tests;
 pub mod class;
 pub mod conv;
 mod ctx;
+mod current;
 pub mod err;
 mod err_value;
 pub mod exc;
@@ -44,18 +45,23 @@ pub mod impl_;
 mod intern;
 pub mod iter;
 mod object;
+mod py;
 mod std_errors;
 mod varargs;
 
 pub use class::{Field, Ref, RefMut, SeqIndex};
 pub use conv::{FromHandle, IntoHandle};
 pub use ctx::{BuiltinType, Ctx};
+pub use current::{check_recorded, error_recorded, record_error, with_ctx, with_ctx_or};
 pub use err::{ExcType, HPyErr, HPyResult};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_rs_macros::{hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module};
 pub use intern::{AttrName, Interned};
 pub use object::{CompareOp, IntoArgs};
+#[doc(hidden)]
+pub use py::{deferred_count, table_live};
+pub use py::{Py, PyAny};
 pub use std_errors::IoResultExt;
 pub use varargs::VarArgs;
 
@@ -65,7 +71,7 @@ pub mod prelude {
     pub use crate::intern;
     pub use crate::{
         hpy_class, hpy_exception, hpy_function, hpy_methods, hpy_module, BuiltinType, CompareOp,
-        Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, IoResultExt, Ref,
-        RefMut, SeqIndex, VarArgs,
+        Ctx, Field, FromHandle, Global, HPyErr, HPyResult, Handle, IntoHandle, IoResultExt, Py,
+        Ref, RefMut, SeqIndex, VarArgs,
     };
 }

@@ -454,4 +454,194 @@ mod classtest {
             Ok(Counter { count: n })
         }
     }
+
+    // -- hpy_rs::Py, with_ctx and pickling ------------------------------------------------
+
+    /// A value compared with Python's `==` from `PartialEq` (no `Ctx` there).
+    #[derive(Clone)]
+    pub struct PyEq(hpy_rs::Py);
+
+    impl PartialEq for PyEq {
+        fn eq(&self, other: &PyEq) -> bool {
+            hpy_rs::with_ctx_or(false, |ctx| self.0.bind(ctx).eq(&other.0.bind(ctx)))
+        }
+    }
+
+    /// `Vec::contains` over `PyEq`s: an exception from `__eq__` is raised by the call.
+    #[hpy_function]
+    fn py_contains(items: Vec<hpy_rs::Py>, x: hpy_rs::Py) -> bool {
+        let items: Vec<PyEq> = items.into_iter().map(PyEq).collect();
+        items.contains(&PyEq(x))
+    }
+
+    /// Like `py_contains`, but stops with the recorded error right after `contains` and then
+    /// returns how many comparisons ran.
+    #[hpy_function]
+    fn py_count_eq(items: Vec<hpy_rs::Py>, x: hpy_rs::Py) -> HPyResult<usize> {
+        let x = PyEq(x);
+        let n = items.into_iter().map(PyEq).filter(|i| *i == x).count();
+        hpy_rs::check_recorded()?;
+        Ok(n)
+    }
+
+    /// `with_ctx` with no call running (a thread of its own): an error, not a crash.
+    #[hpy_function]
+    fn with_ctx_off_thread() -> String {
+        std::thread::spawn(|| match hpy_rs::with_ctx(|ctx| Ok(ctx.name().to_owned())) {
+            Ok(_) => "ran".to_owned(),
+            Err(e) => e.to_string(),
+        })
+        .join()
+        .unwrap_or_default()
+    }
+
+    /// Objects shared by several instances through one `Rc` of `Py`s.
+    #[hpy_class(frozen)]
+    pub struct Shared {
+        items: std::rc::Rc<Vec<hpy_rs::Py>>,
+    }
+
+    #[hpy_methods]
+    impl Shared {
+        #[new]
+        fn new(items: Vec<hpy_rs::Py>) -> Shared {
+            Shared {
+                items: std::rc::Rc::new(items),
+            }
+        }
+        /// Another instance sharing the same `Rc`.
+        fn share(&self) -> Shared {
+            Shared {
+                items: self.items.clone(),
+            }
+        }
+        fn get<'py>(&self, ctx: Ctx<'py>, i: usize) -> HPyResult<Handle<'py>> {
+            self.items
+                .get(i)
+                .map(|p| p.bind(ctx))
+                .ok_or_else(|| exc::IndexError::new_err("no such item"))
+        }
+        fn __len__(&self) -> usize {
+            self.items.len()
+        }
+    }
+
+    /// A `Field` taken out of the payload and dropped while it still holds its object.
+    #[hpy_class]
+    pub struct Fields {
+        slots: Vec<Field>,
+    }
+
+    #[hpy_methods]
+    impl Fields {
+        #[new]
+        fn new() -> Fields {
+            Fields { slots: Vec::new() }
+        }
+        fn push(slf: &Handle<'_>, value: &Handle<'_>) -> HPyResult<()> {
+            let mut me = slf.extract::<RefMut<'_, Fields>>()?;
+            me.slots.push(Field::new());
+            me.slots.last().expect("pushed").set(slf, Some(value));
+            Ok(())
+        }
+        /// Drops the last field without clearing it.
+        fn drop_last(&mut self) {
+            self.slots.pop();
+        }
+    }
+
+    /// Pickled through `__getstate__`/`__setstate__`; copied through `__copy__` and
+    /// `__deepcopy__`.
+    #[hpy_class]
+    pub struct Tally {
+        #[hpy(get)]
+        n: i64,
+        #[hpy(get)]
+        copies: i64,
+    }
+
+    #[hpy_methods]
+    impl Tally {
+        #[new]
+        #[hpy(signature = (n = 0))]
+        fn new(n: i64) -> Tally {
+            Tally { n, copies: 0 }
+        }
+        fn __getstate__(&self) -> i64 {
+            self.n
+        }
+        fn __setstate__(&mut self, state: i64) {
+            self.n = state;
+        }
+        fn __copy__(&self) -> Tally {
+            Tally {
+                n: self.n,
+                copies: self.copies + 1,
+            }
+        }
+        fn __deepcopy__(&self, _memo: &Handle<'_>) -> Tally {
+            Tally {
+                n: self.n,
+                copies: self.copies + 10,
+            }
+        }
+    }
+
+    /// Pickled through `__getnewargs__` (rebuilt by the constructor).
+    #[hpy_class(frozen)]
+    pub struct Pair {
+        #[hpy(get)]
+        a: i64,
+        #[hpy(get)]
+        b: i64,
+    }
+
+    #[hpy_methods]
+    impl Pair {
+        #[new]
+        fn new(a: i64, b: i64) -> Pair {
+            Pair { a, b }
+        }
+        fn __getnewargs__(&self) -> (i64, i64) {
+            (self.a, self.b)
+        }
+    }
+
+    /// Not pickled: no pickling method.
+    #[hpy_class]
+    pub struct Opaque {
+        #[hpy(get)]
+        x: i64,
+    }
+
+    #[hpy_methods]
+    impl Opaque {
+        #[new]
+        fn new(x: i64) -> Opaque {
+            Opaque { x }
+        }
+    }
+
+    /// Created but not a module attribute; registered with `collections.abc.Sized`.
+    #[hpy_class(hidden, register = "collections.abc.Sized")]
+    pub struct Secret;
+
+    #[hpy_methods]
+    impl Secret {
+        fn __len__(&self) -> usize {
+            0
+        }
+    }
+
+    /// An instance of the hidden class.
+    #[hpy_function]
+    fn secret() -> Secret {
+        Secret
+    }
+
+    /// How many releases wait for the next call, and how many objects the HPy table holds.
+    #[hpy_function]
+    fn py_stats() -> (usize, usize) {
+        (hpy_rs::deferred_count(), hpy_rs::table_live())
+    }
 }

@@ -92,6 +92,9 @@ fn becomes(p: &Proto, twin: Option<&Proto>) -> String {
     if let Some(capi) = p.capi {
         return format!("none: a method, which CPython installs as `{}`", capi.name);
     }
+    if p.form == Form::Method {
+        return "none: a method, looked up by name".to_string();
+    }
     let slots: Vec<String> = p
         .fills
         .iter()

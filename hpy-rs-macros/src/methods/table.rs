@@ -153,6 +153,12 @@ pub enum Arg {
     Modulo,
     /// The comparison operator, a `CompareOp`.
     Op,
+    /// The pickle protocol of `__reduce_ex__`.
+    Protocol,
+    /// The state `__setstate__` restores.
+    State,
+    /// The memo dict of `__deepcopy__`.
+    Memo,
 }
 
 impl Arg {
@@ -164,6 +170,9 @@ impl Arg {
             Arg::Other => "other",
             Arg::Modulo => "modulo",
             Arg::Op => "op",
+            Arg::Protocol => "protocol",
+            Arg::State => "state",
+            Arg::Memo => "memo",
         }
     }
 }
@@ -217,7 +226,8 @@ pub struct Proto {
     pub form: Form,
     /// The HPy slots it fills, in order; none for an ordinary method.
     pub fills: &'static [Fill],
-    /// Where a C-API backend differs: the CPython slot it can fill directly. Under HPy,
+    /// Where a C-API backend differs: the CPython slot it can fill directly (`None` for an
+    /// ordinary method that is no slot anywhere, such as `__reduce__`). Under HPy,
     /// hpy-rs defines an ordinary method instead (HPy 0.9 has no `tp_iter`/`tp_iternext`,
     /// and hpy-rs does not use its `tp_call`), which CPython's type creation turns into the
     /// slot (`impl_::class_fixups` re-sets it) and PyPy looks up by name.
@@ -362,6 +372,15 @@ const fn method(name: &'static str, capi: Slot) -> Proto {
     }
 }
 
+/// An ordinary method that is no type slot on any backend: Python looks it up by name
+/// (`reversed()`, `pickle`, `copy`).
+const fn plain(name: &'static str) -> Proto {
+    Proto {
+        receiver: Receiver::Slf,
+        ..Proto::new(name, Form::Method, &[])
+    }
+}
+
 const RICHCOMPARE: &[Fill] = &[fill(slot::tp_richcompare, Func::richcmpfunc)];
 const MODULO: &[Arg] = &[Arg::Other, Arg::Modulo];
 const ASS_ITEM: &[Fill] = &[
@@ -453,6 +472,16 @@ pub static PROTOCOLS: &[Proto] = &[
     method("__next__", slot::tp_iternext).ret(Ret::Next).book("`next(a)`"),
     method("__call__", slot::tp_call).any_args().book("`a(...)`")
         .note("the full signature support, e.g. `#[hpy(signature = (step = 1, *, reset = false))]`"),
+    plain("__reversed__").book("`reversed(a)`").note("may return any object, e.g. a reversed copy"),
+    plain("__reduce__").book("`pickle.dumps(a)`, `copy.copy(a)`")
+        .note("returns `(callable, args)` or longer; see *Pickling and copying* below"),
+    plain("__reduce_ex__").args(&[Arg::Protocol]).book("`pickle.dumps(a, protocol)`"),
+    plain("__getnewargs__").book("pickling: the arguments `T.__new__` gets back"),
+    plain("__getnewargs_ex__").book("pickling: `(args, kwargs)` for `T.__new__`"),
+    plain("__getstate__").book("pickling: the state to save"),
+    plain("__setstate__").args(&[Arg::State]).book("unpickling: restores `__getstate__`'s state"),
+    plain("__copy__").book("`copy.copy(a)`"),
+    plain("__deepcopy__").args(&[Arg::Memo]).book("`copy.deepcopy(a)`"),
 ];
 
 /// The entry named `name`.

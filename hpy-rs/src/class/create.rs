@@ -30,6 +30,19 @@ pub trait HPyClass: Sized + 'static {
     /// The `__module__` of the class (`#[hpy_class(module = "...")]`); the module's name
     /// when `None`.
     const MODULE: Option<&'static str> = None;
+    /// The class is not set as an attribute of its module (`#[hpy_class(hidden)]`): a helper
+    /// class whose instances methods return (views, iterators), created with the module.
+    const HIDDEN: bool = false;
+    /// Every field of the payload is a [`super::Field`] or a scalar and the struct has no
+    /// `Drop` impl of its own (generated): its drop glue only drops fields, which the runtime
+    /// has cleared by then, so no `tp_destroy` is registered.
+    fn fields_and_scalars_only() -> bool {
+        false
+    }
+    /// The abstract base classes the class is registered with when it is created
+    /// (`#[hpy_class(register = "collections.abc.Mapping")]`): `"module.Name"` paths, each
+    /// imported and called as `Name.register(cls)`.
+    const REGISTER: &'static [&'static str] = &[];
     /// The global holding the class object, set when the module loads.
     fn type_global() -> &'static Global;
     /// The methods, slots and getsets of the class (built fresh for each type creation).
@@ -133,10 +146,13 @@ unsafe fn clear_fields<T: HPyClass>(payload: *mut c_void) {
     }));
 }
 
-/// `tp_dealloc` of `T` on the C-API backend.
+/// `tp_dealloc` of `T` on the C-API backend. The payload's `Drop` runs under a frame that
+/// lets the references it drops ([`crate::Py`]) be released at once (CPython holds the
+/// interpreter lock here), but does not let it call Python ([`crate::with_ctx`] refuses).
 unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
+    let frame = crate::current::Frame::new(capi::ctx(), false);
     // SAFETY: CPython deallocates an instance of `T`'s type (or a Python subclass).
-    unsafe {
+    let ((), lost) = frame.run(|| unsafe {
         capi::class::dealloc(
             obj,
             |p| clear_fields::<T>(p),
@@ -146,6 +162,10 @@ unsafe extern "C" fn capi_dealloc<T: HPyClass>(obj: *mut ffi::cpy_PyObject) {
                 }
             },
         )
+    });
+    if let Some(e) = lost {
+        // A destructor has nobody to raise to (like an exception in `__del__`).
+        eprintln!("hpy-rs: an error in Drop of {} was lost: {e}", T::NAME);
     }
 }
 
@@ -180,7 +200,10 @@ pub fn add_class<'py, T: HPyClass>(
         "hpy-rs classes support alignment up to 16"
     );
     let mut defs = T::defines();
-    if core::mem::needs_drop::<T>() {
+    // A payload of fields and scalars only needs no destructor: the runtimes (and the C-API
+    // `tp_dealloc`) clear its fields first. On PyPy a destructor makes every instance wait for a
+    // major collection.
+    if core::mem::needs_drop::<T>() && !T::fields_and_scalars_only() {
         let f: unsafe extern "C" fn(*mut c_void) = destroy::<T>;
         // SAFETY: fn pointers share one representation; the runtime calls it as DESTROYFUNC.
         defs.push(slot_def(
@@ -248,7 +271,25 @@ pub fn add_class<'py, T: HPyClass>(
     T::type_global().set(&ty);
     T::class_setup(ctx, &ty)?;
     super::super::impl_::class_fixups(ctx, &ty)?;
+    super::pickle::refuse_unless_supported(ctx, &ty)?;
+    for path in T::REGISTER {
+        register_with(ctx, &ty, path)?;
+    }
+    if T::HIDDEN {
+        return Ok(());
+    }
     module.setattr(T::NAME, &ty)
+}
+
+/// `<abc>.register(ty)` for an ABC given as `"module.Name"` (e.g. `"collections.abc.Set"`).
+pub fn register_with<'py>(ctx: Ctx<'py>, ty: &Handle<'py>, path: &str) -> HPyResult<()> {
+    let (module, name) = path.rsplit_once('.').ok_or_else(|| {
+        crate::exc::ValueError::new_err(format!("{path:?} is not a \"module.Name\" path"))
+    })?;
+    ctx.import(module)?
+        .getattr(name)?
+        .call_method("register", (ty,))?;
+    Ok(())
 }
 
 static RELOADED: AtomicBool = AtomicBool::new(false);

@@ -7,8 +7,9 @@ use core::cell::UnsafeCell;
 
 /// A reference to a Python object kept inside an instance's payload. Fields are visited by the
 /// generated `tp_traverse` (so cycles through them are collected, and PyPy's moving GC can
-/// update them) and released by the runtime when the owner dies; dropping a `Field` never calls
-/// into Python.
+/// update them) and released by the runtime when the owner dies. A `Field` dropped while it
+/// still holds an object (removed from a `Vec<Field>` without `set(owner, None)`) releases it:
+/// at once inside a call, else at the start of the next call (see [`crate::Py`]).
 #[derive(Default)]
 pub struct Field {
     raw: UnsafeCell<HPyField>,
@@ -53,5 +54,14 @@ impl Field {
     #[doc(hidden)]
     pub fn as_raw_ptr(&self) -> *mut HPyField {
         self.raw.get()
+    }
+}
+
+impl Drop for Field {
+    fn drop(&mut self) {
+        let raw = *self.raw.get_mut();
+        if !raw.is_null() {
+            crate::py::release_field(raw);
+        }
     }
 }

@@ -11,13 +11,15 @@ mod cell;
 mod create;
 mod field;
 mod notimpl;
+mod pickle;
 mod seq_index;
 mod traverse;
 
 pub use cell::{is_instance_of, new_instance, new_instance_of_type, ClassCell, Ref, RefMut};
-pub use create::{add_class, install_static_methods, HPyClass};
+pub use create::{add_class, install_static_methods, register_with, HPyClass};
 pub use field::Field;
 pub use notimpl::{NotImplemented, OrNotImplemented};
+pub use pickle::PICKLE_METHODS;
 #[doc(hidden)]
 pub use seq_index::IndexArg;
 pub use seq_index::SeqIndex;

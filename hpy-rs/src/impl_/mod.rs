@@ -8,6 +8,7 @@ pub mod run;
 pub mod scope;
 pub mod tramp;
 
+pub use crate::current::{suspended, Frame};
 pub use crate::ffi;
 pub use args::{extract_arg, FunctionDescription};
 pub use module::{init_global_ctx, module_exec, py_init};

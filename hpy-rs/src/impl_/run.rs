@@ -6,7 +6,8 @@
 use super::panic::raise_panic;
 use super::scope;
 use crate::ctx::Ctx;
-use crate::err::HPyResult;
+use crate::current::Frame;
+use crate::err::{HPyErr, HPyResult};
 use crate::ffi::{HPy, HPyContext};
 use crate::handle::Handle;
 use core::ffi::c_int;
@@ -24,9 +25,9 @@ where
     // SAFETY: the caller passes the current call's context; `'py` ends with this function.
     let ctx = unsafe { Ctx::from_raw(ctx) };
     let mark = scope::mark();
-    let result = catch_unwind(AssertUnwindSafe(|| body(ctx)));
+    let (result, recorded) = framed(ctx, || catch_unwind(AssertUnwindSafe(|| body(ctx))));
     scope::release(ctx, mark);
-    match result {
+    match with_recorded(ctx, result, recorded) {
         Ok(Ok(h)) => h.into_raw(),
         Ok(Err(e)) => {
             e.restore(ctx);
@@ -51,9 +52,9 @@ where
     // SAFETY: the caller passes the current call's context.
     let ctx = unsafe { Ctx::from_raw(ctx) };
     let mark = scope::mark();
-    let result = catch_unwind(AssertUnwindSafe(|| body(ctx)));
+    let (result, recorded) = framed(ctx, || catch_unwind(AssertUnwindSafe(|| body(ctx))));
     scope::release(ctx, mark);
-    match result {
+    match with_recorded(ctx, result, recorded) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
             e.restore(ctx);
@@ -77,4 +78,49 @@ where
 {
     // SAFETY: forwarded from the caller.
     unsafe { run_value(ctx, -1, |ctx| body(ctx).map(|()| 0)) }
+}
+
+/// Runs `body` as the thread's current call ([`crate::with_ctx`] finds `ctx`), after releasing
+/// the references that destructors dropped with no context since the last call.
+#[inline(always)]
+fn framed<R>(ctx: Ctx<'_>, body: impl FnOnce() -> R) -> (R, Option<HPyErr>) {
+    crate::py::release_deferred(ctx);
+    Frame::new(ctx.as_ptr(), true).run(body)
+}
+
+/// An error recorded by a trait impl during the call wins over the body's result: the call
+/// fails with it (a value is dropped; a later error of the body is discarded).
+#[inline(always)]
+fn with_recorded<T>(
+    ctx: Ctx<'_>,
+    result: std::thread::Result<HPyResult<T>>,
+    recorded: Option<HPyErr>,
+) -> std::thread::Result<HPyResult<T>> {
+    match recorded {
+        None => result,
+        Some(first) => Ok(Err(recorded_wins(ctx, result, first))),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn recorded_wins<T>(
+    ctx: Ctx<'_>,
+    result: std::thread::Result<HPyResult<T>>,
+    first: HPyErr,
+) -> HPyErr {
+    match result {
+        Ok(Ok(v)) => drop(v),
+        // A pending error of the body was raised after the recorded one; the recorded one is
+        // what gets raised (a lazy one replaces it, a pending one is the interpreter's).
+        Ok(Err(e)) => {
+            if !first.is_pending() {
+                e.discard(ctx);
+            }
+        }
+        Err(payload) => {
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+        }
+    }
+    first
 }

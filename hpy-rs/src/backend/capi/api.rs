@@ -219,6 +219,7 @@ c_api! {
         PyDict_New() -> PyObj;
         PyDict_Keys(PyObj) -> PyObj;
         PyDict_Copy(PyObj) -> PyObj;
+        PyDict_Next(PyObj, *mut Ssize, *mut PyObj, *mut PyObj) -> c_int;
         PySlice_Unpack(PyObj, *mut Ssize, *mut Ssize, *mut Ssize) -> c_int;
         // Modules, code, interpreter state.
         PyImport_ImportModule(*const c_char) -> PyObj;
